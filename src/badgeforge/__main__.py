@@ -1,0 +1,149 @@
+"""Command line: ``badgeforge serve | migrate | downgrade | demo | create-organisation | create-key``."""
+
+import argparse
+import sys
+from collections.abc import Sequence
+from uuid import UUID
+
+from pydantic import AnyHttpUrl
+
+from badgeforge.settings import Settings
+
+
+def _settings() -> Settings:
+    settings = Settings()
+    if not settings.database_url:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return settings
+
+
+def _serve(settings: Settings, host: str, port: int) -> None:
+    import uvicorn
+
+    from badgeforge.app import create_app
+
+    uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=True)
+
+
+def _migrate(settings: Settings) -> None:
+    from badgeforge.migrate import upgrade
+
+    upgrade(settings.resolved_database_url)
+
+
+def _print(*lines: str) -> None:
+    sys.stdout.write("\n".join(lines) + "\n")
+    sys.stdout.flush()
+
+
+def _demo(settings: Settings, host: str, port: int) -> None:
+    from badgeforge.db import make_engine, make_sessionmaker
+    from badgeforge.demo import seed
+
+    if "public_base_url" not in settings.model_fields_set:
+        public_host = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host  # noqa: S104
+        settings = settings.model_copy(
+            update={"public_base_url": AnyHttpUrl(f"http://{public_host}:{port}")}
+        )
+    _migrate(settings)
+    engine = make_engine(settings.resolved_database_url)
+    with make_sessionmaker(engine)() as session, session.begin():
+        demo = seed(session, settings)
+    engine.dispose()
+    base = settings.base_url
+    _print(
+        "",
+        "badgeforge demo is ready.",
+        f"  Admin API key (shown once): {demo.admin_key}",
+        f"  Swagger UI:                 {base}/docs  (click Authorize, paste the key)",
+        f"  Demo issuer:                {base}/ob2/issuers/{demo.issuer_id}",
+        f"  Demo badge class:           {base}/ob2/badge-classes/{demo.badge_class_id}",
+        "",
+        "Award the demo badge:",
+        f"  curl -sS -X POST {base}/api/v1/awards \\",
+        f"    -H 'Authorization: Bearer {demo.admin_key}' \\",
+        "    -H 'Content-Type: application/json' \\",
+        f"    -d '{{\"badge_class_id\": \"{demo.badge_class_id}\", "
+        "\"recipient_email\": \"apprenant@example.org\"}'",
+        "",
+    )
+    _serve(settings, host, port)
+
+
+def _create_organisation(settings: Settings, name: str) -> None:
+    from badgeforge.access import service
+    from badgeforge.db import make_engine, make_sessionmaker
+    from badgeforge.security import Scope
+
+    engine = make_engine(settings.resolved_database_url)
+    with make_sessionmaker(engine)() as session, session.begin():
+        organisation = service.create_organisation(session, name)
+        _, token = service.create_key(session, organisation.id, "admin", [Scope.ADMIN])
+    engine.dispose()
+    _print(f"organisation {organisation.id} created", f"admin API key (shown once): {token}")
+
+
+def _create_key(settings: Settings, organisation: UUID, name: str, scopes: list[str]) -> None:
+    from badgeforge.access import service
+    from badgeforge.access.models import Organisation
+    from badgeforge.db import make_engine, make_sessionmaker
+    from badgeforge.security import Scope
+
+    engine = make_engine(settings.resolved_database_url)
+    with make_sessionmaker(engine)() as session, session.begin():
+        if session.get(Organisation, organisation) is None:
+            raise SystemExit(f"no organisation {organisation}")
+        _, token = service.create_key(session, organisation, name, [Scope(s) for s in scopes])
+    engine.dispose()
+    _print(f"API key (shown once): {token}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="badgeforge", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, text in (
+        ("serve", "migrate the database, then serve the API"),
+        ("demo", "migrate, create the demo organisation, print a key, then serve"),
+    ):
+        command = commands.add_parser(name, help=text)
+        command.add_argument("--host", default="127.0.0.1")
+        command.add_argument("--port", type=int, default=8000)
+    commands.add_parser("migrate", help="upgrade the database schema to the latest version")
+    down = commands.add_parser("downgrade", help="downgrade the schema to a revision")
+    down.add_argument("revision", help="an Alembic revision, or 'base' for an empty schema")
+    org = commands.add_parser("create-organisation", help="create a tenant and its admin key")
+    org.add_argument("name")
+    key = commands.add_parser("create-key", help="create an API key for an organisation")
+    key.add_argument("--organisation", type=UUID, required=True)
+    key.add_argument("--name", required=True)
+    key.add_argument(
+        "--scope", dest="scopes", action="append", required=True,
+        choices=["read", "issue", "manage", "admin"],
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the ``badgeforge`` console script."""
+    arguments = build_parser().parse_args(argv)
+    settings = _settings()
+    if arguments.command == "serve":
+        _migrate(settings)
+        _serve(settings, arguments.host, arguments.port)
+    elif arguments.command == "demo":
+        _demo(settings, arguments.host, arguments.port)
+    elif arguments.command == "migrate":
+        _migrate(settings)
+    elif arguments.command == "downgrade":
+        from badgeforge.migrate import downgrade
+
+        downgrade(settings.resolved_database_url, arguments.revision)
+    elif arguments.command == "create-organisation":
+        _migrate(settings)
+        _create_organisation(settings, arguments.name)
+    elif arguments.command == "create-key":
+        _create_key(settings, arguments.organisation, arguments.name, arguments.scopes)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,71 @@
+"""Request and response shapes of the API key endpoints."""
+
+from datetime import datetime
+from typing import Self
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from badgeforge.access.models import ApiKey, Organisation
+from badgeforge.fields import Name
+from badgeforge.security import Scope
+
+
+class ApiKeyCreate(BaseModel):
+    """A new API key for a partner platform or a staff member."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"name": "Plateforme LMS", "scopes": ["issue"]}]},
+    )
+
+    name: Name = Field(description="Who or what uses the key, to tell keys apart.")
+    scopes: list[Scope] = Field(min_length=1, max_length=4)
+
+
+class ApiKeyRead(BaseModel):
+    """An API key, without its secret."""
+
+    id: UUID
+    name: str
+    prefix: str = Field(description="The visible part of the key: bf_<prefix>_…")
+    scopes: list[str]
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+    @classmethod
+    def from_model(cls, key: ApiKey) -> Self:
+        return cls(
+            id=key.id,
+            name=key.name,
+            prefix=key.prefix,
+            scopes=list(key.scopes),
+            created_at=key.created_at,
+            last_used_at=key.last_used_at,
+            revoked_at=key.revoked_at,
+        )
+
+
+class ApiKeyCreated(ApiKeyRead):
+    """A new API key; ``key`` is shown this once and cannot be retrieved again."""
+
+    key: str = Field(description="The secret key. Store it now: it is never shown again.")
+
+
+class OrganisationRead(BaseModel):
+    """The organisation the calling key belongs to, and the key's effective scopes."""
+
+    id: UUID
+    name: str
+    created_at: datetime
+    scopes: list[str] = Field(description="Effective scopes of the calling key.")
+
+    @classmethod
+    def from_model(cls, organisation: Organisation, scopes: frozenset[Scope]) -> Self:
+        return cls(
+            id=organisation.id,
+            name=organisation.name,
+            created_at=organisation.created_at,
+            scopes=sorted(scopes),
+        )

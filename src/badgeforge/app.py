@@ -1,0 +1,120 @@
+"""The application factory: routers, problem handlers, edge guards, OpenAPI."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from sqlalchemy import Engine
+
+from badgeforge import __version__
+from badgeforge.access.api import router as access_router
+from badgeforge.awards.api import router as awards_router
+from badgeforge.badge_classes.api import router as badge_classes_router
+from badgeforge.badge_classes.api import templates_router
+from badgeforge.db import make_engine, make_sessionmaker
+from badgeforge.issuers.api import router as issuers_router
+from badgeforge.meta import router as meta_router
+from badgeforge.middleware import RequestGuard
+from badgeforge.problems import install_problem_handlers
+from badgeforge.public.api import router as public_router
+from badgeforge.settings import Settings
+
+DESCRIPTION = """
+Issue and host **Open Badges 2.0** that import into wallets such as Open Badge Passport and
+pass the 1EdTech validator.
+
+1. Click **Authorize** and paste your API key (`bf_…`).
+2. Create an issuer, then a badge class, then award it to a learner's email.
+3. The award's `assertion_url` is the public, verifiable badge; `baked_png_url` and
+   `baked_svg_url` are the images to upload to a wallet.
+
+Every error is an RFC 9457 `application/problem+json` document with a human `detail`.
+"""
+
+TAGS = [
+    {"name": "issuers", "description": "Issuing profiles of your organisation."},
+    {"name": "badge classes", "description": "What a badge recognises, its criteria and image."},
+    {"name": "awards", "description": "Badges awarded to learners; revocation."},
+    {"name": "access", "description": "Your organisation and its API keys."},
+    {"name": "public", "description": "Unauthenticated hosted badges, for wallets and verifiers."},
+    {"name": "service", "description": "Health and problem type documentation."},
+]
+
+PROBLEM_SCHEMA = {
+    "title": "ProblemDetails",
+    "description": "RFC 9457 problem details.",
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string", "description": "URI reference of the problem type."},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string", "description": "What went wrong, for a human."},
+        "instance": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "description": "Per-field messages of a validation error.",
+            "items": {
+                "type": "object",
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+    },
+}
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
+    """Build the service for ``settings`` (and an existing engine, if given)."""
+    settings = settings or Settings()
+    owns_engine = engine is None
+    engine = engine or make_engine(settings.resolved_database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owns_engine:
+            engine.dispose()
+
+    app = FastAPI(
+        title="badgeforge",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        lifespan=lifespan,
+        swagger_ui_parameters={"persistAuthorization": True},
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+    install_problem_handlers(app)
+    app.add_middleware(RequestGuard, max_body_bytes=settings.max_request_bytes)
+    for router in (
+        issuers_router,
+        badge_classes_router,
+        templates_router,
+        awards_router,
+        access_router,
+        public_router,
+        meta_router,
+    ):
+        app.include_router(router)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    if app.openapi_schema is None:
+        schema = get_openapi(
+            title=app.title,
+            version=app.version,
+            description=app.description,
+            routes=app.routes,
+            tags=app.openapi_tags,
+        )
+        schema.setdefault("components", {}).setdefault("schemas", {})["ProblemDetails"] = (
+            PROBLEM_SCHEMA
+        )
+        app.openapi_schema = schema
+    return app.openapi_schema

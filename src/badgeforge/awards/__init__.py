@@ -1,0 +1,1 @@
+"""Awards: badges given to recipients, their evidence and revocation."""

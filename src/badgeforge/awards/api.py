@@ -1,0 +1,87 @@
+"""HTTP API of awards."""
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query, status
+from pydantic import EmailStr
+
+from badgeforge.awards import service
+from badgeforge.awards.schemas import AwardCreate, AwardRead, AwardRevoke
+from badgeforge.db import SessionDep
+from badgeforge.deps import LinksDep
+from badgeforge.pagination import Page, PageDep
+from badgeforge.problems import Conflict, Forbidden, NotFound, Unauthorized, problem_responses
+from badgeforge.security import IssueAccess, ReadAccess
+
+router = APIRouter(
+    prefix="/api/v1/awards",
+    tags=["awards"],
+    responses=problem_responses(Unauthorized, Forbidden),
+)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Award a badge",
+    responses=problem_responses(NotFound),
+)
+def create_award(
+    body: AwardCreate, session: SessionDep, principal: IssueAccess, links: LinksDep
+) -> AwardRead:
+    """Award a badge class to a learner's email address.
+
+    The response gives the hosted assertion URL (what a wallet such as Open Badge Passport
+    imports) and the baked PNG and SVG. The learner must add and verify this same address
+    in their wallet. Needs the `issue` scope.
+    """
+    return AwardRead.from_model(service.award(session, principal, body), links)
+
+
+@router.get("", summary="List awards")
+def list_awards(
+    session: SessionDep,
+    principal: ReadAccess,
+    links: LinksDep,
+    page: PageDep,
+    badge_class_id: Annotated[UUID | None, Query(description="Only this badge class.")] = None,
+    recipient_email: Annotated[EmailStr | None, Query(description="Only this recipient.")] = None,
+    revoked: Annotated[bool | None, Query(description="Only revoked (or only valid) awards.")] = None,
+) -> Page[AwardRead]:
+    """List your organisation's awards, newest first."""
+    rows, total = service.list_awards(
+        session,
+        principal,
+        page,
+        badge_class_id=badge_class_id,
+        recipient_email=recipient_email,
+        revoked=revoked,
+    )
+    items = [AwardRead.from_model(row, links) for row in rows]
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+@router.get("/{award_id}", summary="Get an award", responses=problem_responses(NotFound))
+def get_award(
+    award_id: UUID, session: SessionDep, principal: ReadAccess, links: LinksDep
+) -> AwardRead:
+    """Read one award of your organisation."""
+    return AwardRead.from_model(service.get(session, principal, award_id), links)
+
+
+@router.post(
+    "/{award_id}/revoke",
+    summary="Revoke an award",
+    responses=problem_responses(NotFound, Conflict),
+)
+def revoke_award(
+    award_id: UUID,
+    body: AwardRevoke,
+    session: SessionDep,
+    principal: IssueAccess,
+    links: LinksDep,
+) -> AwardRead:
+    """Withdraw an award with a reason. Its public URL then answers `410 Gone`, which
+    wallets and verifiers read as revoked. Revocation cannot be undone."""
+    return AwardRead.from_model(service.revoke(session, principal, award_id, body.reason), links)

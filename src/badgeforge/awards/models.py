@@ -1,0 +1,30 @@
+"""The award table: one badge given to one recipient, independent of any OB format."""
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from badgeforge.db import Base, UTCDateTime, utcnow
+from badgeforge.tenancy import OrganisationOwned
+
+
+class Award(OrganisationOwned, Base):
+    """A badge class awarded to a recipient email; rendered as an OB 2.0 Assertion."""
+
+    __tablename__ = "award"
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
+    badge_class_id: Mapped[UUID] = mapped_column(ForeignKey("badge_class.id"), index=True)
+    recipient_email: Mapped[str] = mapped_column(String(320), index=True)
+    salt: Mapped[str] = mapped_column(String(64))
+    identity_hash: Mapped[str] = mapped_column(String(140))
+    issued_on: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    narrative: Mapped[str | None] = mapped_column(Text)
+    evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revocation_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,117 @@
+"""Request and response shapes of the award API."""
+
+from datetime import datetime
+from typing import Self
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+from badgeforge.awards.models import Award
+from badgeforge.fields import Email, Markdown, Name, ShortText, WebUrl
+from badgeforge.public.links import PublicLinks
+
+
+class EvidenceItem(BaseModel):
+    """A piece of evidence: a URL to a document, a narrative, or both."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: WebUrl | None = Field(default=None, description="Where the evidence can be seen.")
+    narrative: Markdown | None = Field(default=None, description="What was observed (Markdown).")
+    name: Name | None = None
+    description: ShortText | None = None
+    genre: Name | None = Field(default=None, description="e.g. 'Photo', 'Attestation'.")
+    audience: ShortText | None = Field(default=None, description="Who the evidence is for.")
+
+    @model_validator(mode="after")
+    def _url_or_narrative(self) -> Self:
+        if not self.url and not self.narrative:
+            raise ValueError("evidence needs a url, a narrative, or both")
+        return self
+
+
+class AwardCreate(BaseModel):
+    """Award a badge class to a recipient identified by email."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "badge_class_id": "0b9d5f7e-2c4a-4e8b-8f1d-6a3c9e2b7d40",
+                    "recipient_email": "camille.martin@example.org",
+                    "narrative": "Camille a appliqué les consignes pendant trois mois d'atelier.",
+                    "evidence": [
+                        {
+                            "url": "https://portfolio.example.org/camille/atelier",
+                            "name": "Photos de l'atelier",
+                            "genre": "Photo",
+                        }
+                    ],
+                }
+            ]
+        },
+    )
+
+    badge_class_id: UUID
+    recipient_email: Email = Field(
+        description="The learner's address; the badge carries only its salted SHA-256 hash."
+    )
+    issued_on: AwareDatetime | None = Field(
+        default=None, description="Defaults to now; cannot be in the future."
+    )
+    expires: AwareDatetime | None = Field(
+        default=None, description="Defaults to the badge class expiry policy, if any."
+    )
+    narrative: Markdown | None = None
+    evidence: list[EvidenceItem] = Field(default_factory=list, max_length=20)
+
+
+class AwardRevoke(BaseModel):
+    """Why the award is withdrawn; verifiers and wallets show this reason."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"reason": "Attribué par erreur."}]}
+    )
+
+    reason: ShortText
+
+
+class AwardRead(BaseModel):
+    """An award with its public, verifiable URLs."""
+
+    id: UUID
+    badge_class_id: UUID
+    recipient_email: str
+    recipient_identity: str = Field(description="sha256$… of the lower-cased email + salt.")
+    issued_on: datetime
+    expires: datetime | None
+    narrative: str | None
+    evidence: list[EvidenceItem]
+    revoked: bool
+    revoked_at: datetime | None
+    revocation_reason: str | None
+    assertion_url: str = Field(description="Hosted OB 2.0 Assertion (JSON); 410 once revoked.")
+    baked_png_url: str
+    baked_svg_url: str
+    created_at: datetime
+
+    @classmethod
+    def from_model(cls, award: Award, links: PublicLinks) -> Self:
+        return cls(
+            id=award.id,
+            badge_class_id=award.badge_class_id,
+            recipient_email=award.recipient_email,
+            recipient_identity=award.identity_hash,
+            issued_on=award.issued_on,
+            expires=award.expires_at,
+            narrative=award.narrative,
+            evidence=[EvidenceItem.model_validate(item) for item in award.evidence],
+            revoked=award.revoked_at is not None,
+            revoked_at=award.revoked_at,
+            revocation_reason=award.revocation_reason,
+            assertion_url=links.assertion(award.id),
+            baked_png_url=links.baked_image(award.id, "image/png"),
+            baked_svg_url=links.baked_image(award.id, "image/svg+xml"),
+            created_at=award.created_at,
+        )

@@ -1,0 +1,112 @@
+"""Awarding and revoking badges. Scoped to the caller's organisation."""
+
+import secrets
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from sqlalchemy.orm import Session
+
+from badgeforge.awards.models import Award
+from badgeforge.awards.schemas import AwardCreate
+from badgeforge.badge_classes.service import BadgeClassRepository
+from badgeforge.core.identity import hash_identity, normalise_email
+from badgeforge.core.records import AwardRecord, Evidence, Recipient
+from badgeforge.db import utcnow
+from badgeforge.pagination import PageParams, fetch_page
+from badgeforge.problems import Conflict, UnprocessableContent
+from badgeforge.security import Principal
+from badgeforge.tenancy import ScopedRepository
+
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+class AwardRepository(ScopedRepository[Award]):
+    model = Award
+    label = "award"
+
+
+def _dates(data: AwardCreate, expires_after_days: int | None, now: datetime) -> tuple[datetime, datetime | None]:
+    issued_on = (data.issued_on or now).replace(microsecond=0)
+    if issued_on > now + CLOCK_SKEW:
+        raise UnprocessableContent("'issued_on' cannot be in the future.")
+    expires = data.expires
+    if expires is None and expires_after_days is not None:
+        expires = issued_on + timedelta(days=expires_after_days)
+    if expires is not None:
+        expires = expires.replace(microsecond=0)
+        if expires <= issued_on:
+            raise UnprocessableContent("'expires' must be after 'issued_on'.")
+    return issued_on, expires
+
+
+def award(session: Session, principal: Principal, data: AwardCreate) -> Award:
+    """Award a badge class to a recipient email, hashed with a fresh random salt."""
+    badge_class = BadgeClassRepository(session, principal).get(data.badge_class_id)
+    issued_on, expires = _dates(data, badge_class.expires_after_days, utcnow())
+    email = normalise_email(data.recipient_email)
+    salt = secrets.token_hex(16)
+    record = Award(
+        badge_class_id=badge_class.id,
+        recipient_email=email,
+        salt=salt,
+        identity_hash=hash_identity(email, salt),
+        issued_on=issued_on,
+        expires_at=expires,
+        narrative=data.narrative,
+        evidence=[item.model_dump(exclude_none=True) for item in data.evidence],
+    )
+    return AwardRepository(session, principal).add(record)
+
+
+def list_awards(
+    session: Session,
+    principal: Principal,
+    params: PageParams,
+    *,
+    badge_class_id: UUID | None = None,
+    recipient_email: str | None = None,
+    revoked: bool | None = None,
+) -> tuple[list[Award], int]:
+    """The organisation's awards, newest first, with optional filters."""
+    statement = AwardRepository(session, principal).scoped()
+    if badge_class_id is not None:
+        statement = statement.where(Award.badge_class_id == badge_class_id)
+    if recipient_email is not None:
+        statement = statement.where(Award.recipient_email == normalise_email(recipient_email))
+    if revoked is not None:
+        statement = statement.where(
+            Award.revoked_at.is_not(None) if revoked else Award.revoked_at.is_(None)
+        )
+    statement = statement.order_by(Award.created_at.desc(), Award.id)
+    return fetch_page(session, statement, params)
+
+
+def get(session: Session, principal: Principal, award_id: UUID) -> Award:
+    """One of the organisation's awards, or NotFound."""
+    return AwardRepository(session, principal).get(award_id)
+
+
+def revoke(session: Session, principal: Principal, award_id: UUID, reason: str) -> Award:
+    """Withdraw an award: its public URL answers 410 Gone with the reason from now on."""
+    record = get(session, principal, award_id)
+    if record.revoked_at is not None:
+        raise Conflict("This award is already revoked.", revoked_at=record.revoked_at)
+    record.revoked_at = utcnow()
+    record.revocation_reason = reason
+    session.flush()
+    return record
+
+
+def to_record(award: Award) -> AwardRecord:
+    """The format-independent record the core renders."""
+    return AwardRecord(
+        id=award.id,
+        badge_class_id=award.badge_class_id,
+        recipient=Recipient(identity_hash=award.identity_hash, salt=award.salt),
+        issued_on=award.issued_on,
+        expires=award.expires_at,
+        narrative=award.narrative,
+        evidence=tuple(Evidence(**item) for item in award.evidence),
+        revoked=award.revoked_at is not None,
+        revocation_reason=award.revocation_reason,
+    )

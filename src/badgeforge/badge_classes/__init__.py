@@ -1,0 +1,1 @@
+"""Badge classes: what a badge recognises, its criteria, alignments and image."""

@@ -1,0 +1,147 @@
+"""HTTP API of badge classes and badge templates."""
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, File, Query, UploadFile, status
+
+from badgeforge.badge_classes import service
+from badgeforge.badge_classes.schemas import (
+    BadgeClassCreate,
+    BadgeClassRead,
+    BadgeClassUpdate,
+    BadgeTemplateRead,
+)
+from badgeforge.db import SessionDep
+from badgeforge.deps import LinksDep, SettingsDep
+from badgeforge.images import list_templates, read_upload
+from badgeforge.pagination import Page, PageDep
+from badgeforge.problems import (
+    Conflict,
+    Forbidden,
+    InvalidBadgeImage,
+    NotFound,
+    PayloadTooLarge,
+    Unauthorized,
+    problem_responses,
+)
+from badgeforge.security import ManageAccess, ReadAccess
+
+router = APIRouter(
+    prefix="/api/v1/badge-classes",
+    tags=["badge classes"],
+    responses=problem_responses(Unauthorized, Forbidden),
+)
+templates_router = APIRouter(
+    prefix="/api/v1/badge-templates",
+    tags=["badge classes"],
+    responses=problem_responses(Unauthorized, Forbidden),
+)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Create a badge class",
+    responses=problem_responses(NotFound, InvalidBadgeImage),
+)
+def create_badge_class(
+    body: BadgeClassCreate,
+    session: SessionDep,
+    principal: ManageAccess,
+    links: LinksDep,
+    settings: SettingsDep,
+) -> BadgeClassRead:
+    """Create a badge class: what it recognises, its criteria and competency alignments.
+
+    The image is generated from a template with the badge's name; upload your own design
+    afterwards with `PUT /api/v1/badge-classes/{id}/image`. Needs the `manage` scope.
+    """
+    badge_class = service.create(session, principal, body, settings)
+    return BadgeClassRead.from_model(badge_class, links)
+
+
+@router.get("", summary="List badge classes")
+def list_badge_classes(
+    session: SessionDep,
+    principal: ReadAccess,
+    links: LinksDep,
+    page: PageDep,
+    issuer_id: Annotated[UUID | None, Query(description="Only this issuer's classes.")] = None,
+) -> Page[BadgeClassRead]:
+    """List your organisation's badge classes, oldest first."""
+    rows, total = service.list_badge_classes(session, principal, page, issuer_id)
+    items = [BadgeClassRead.from_model(row, links) for row in rows]
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+@router.get(
+    "/{badge_class_id}", summary="Get a badge class", responses=problem_responses(NotFound)
+)
+def get_badge_class(
+    badge_class_id: UUID, session: SessionDep, principal: ReadAccess, links: LinksDep
+) -> BadgeClassRead:
+    """Read one badge class of your organisation."""
+    return BadgeClassRead.from_model(service.get(session, principal, badge_class_id), links)
+
+
+@router.patch(
+    "/{badge_class_id}",
+    summary="Update a badge class",
+    responses=problem_responses(NotFound, InvalidBadgeImage),
+)
+def update_badge_class(
+    badge_class_id: UUID,
+    body: BadgeClassUpdate,
+    session: SessionDep,
+    principal: ManageAccess,
+    links: LinksDep,
+    settings: SettingsDep,
+) -> BadgeClassRead:
+    """Change some fields. Hosted badges show the change at once, for past awards too."""
+    badge_class = service.update(session, principal, badge_class_id, body, settings)
+    return BadgeClassRead.from_model(badge_class, links)
+
+
+@router.delete(
+    "/{badge_class_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete a badge class",
+    responses=problem_responses(NotFound, Conflict),
+)
+def delete_badge_class(badge_class_id: UUID, session: SessionDep, principal: ManageAccess) -> None:
+    """Delete a badge class that has never been awarded."""
+    service.delete(session, principal, badge_class_id)
+
+
+@router.put(
+    "/{badge_class_id}/image",
+    summary="Upload the badge image",
+    responses=problem_responses(NotFound, InvalidBadgeImage, PayloadTooLarge),
+)
+def upload_badge_class_image(
+    badge_class_id: UUID,
+    session: SessionDep,
+    principal: ManageAccess,
+    links: LinksDep,
+    settings: SettingsDep,
+    file: UploadFile = File(description="A PNG or SVG image (the type is read from the content)."),
+) -> BadgeClassRead:
+    """Replace the badge image with your own PNG or SVG design.
+
+    The type is sniffed from the bytes. SVG is sanitised (no scripts, event handlers,
+    foreignObject, external references or entities) and also rasterised to PNG; a PNG also
+    gets an SVG form, so every award can be baked in both formats.
+    """
+    data = read_upload(file, settings.max_image_bytes)
+    badge_class = service.set_image(session, principal, badge_class_id, data, settings)
+    return BadgeClassRead.from_model(badge_class, links)
+
+
+@templates_router.get("", summary="List badge templates")
+def list_badge_templates(principal: ReadAccess, settings: SettingsDep) -> list[BadgeTemplateRead]:
+    """The badge designs a badge class image can be generated from."""
+    return [
+        BadgeTemplateRead(name=t.name, title=t.title, description=t.description)
+        for t in list_templates(settings)
+    ]

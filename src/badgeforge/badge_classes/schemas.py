@@ -1,0 +1,166 @@
+"""Request and response shapes of the badge class API."""
+
+from datetime import datetime
+from typing import Annotated, Any, Self
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from badgeforge.badge_classes.models import BadgeClass
+from badgeforge.fields import LanguageTag, Markdown, Name, ShortText, Tag, WebUrl
+from badgeforge.public.links import PublicLinks
+
+Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+
+
+class Alignment(BaseModel):
+    """A competency framework item the badge is aligned to (RECTEC, RNCP block…)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    target_name: Name = Field(description="Name of the competency, e.g. 'Communiquer'.")
+    target_url: WebUrl = Field(description="URL describing the competency.")
+    target_description: ShortText | None = None
+    target_framework: Name | None = Field(default=None, description="e.g. 'RECTEC'.")
+    target_code: Code | None = Field(default=None, description="e.g. 'C1' or 'RNCP35669BC01'.")
+
+
+class Criteria(BaseModel):
+    """What one must show to earn the badge: a Markdown narrative, a URL, or both."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    narrative: Markdown | None = None
+    url: WebUrl | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> Self:
+        if not self.narrative and not self.url:
+            raise ValueError("give a criteria narrative, a criteria URL, or both")
+        return self
+
+
+class TemplateImage(BaseModel):
+    """Generate the badge image from a design in ``badge_templates/`` with the badge's name."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    template: str = Field(
+        default="medaillon", max_length=63, description="A name from GET /api/v1/badge-templates."
+    )
+    primary_colour: Colour = "#1d4e89"
+    secondary_colour: Colour = "#f2a541"
+
+
+EXAMPLE: dict[str, Any] = {
+    "issuer_id": "6f1c2a8e-3b7d-4c1e-9a55-0d2b8f3e4a10",
+    "name": "Sécurité et hygiène au travail",
+    "description": "Applique les règles de sécurité et d'hygiène de l'atelier.",
+    "criteria": {
+        "narrative": "- Porte les équipements de protection adaptés\n"
+        "- Range son poste de travail en fin de journée"
+    },
+    "alignments": [
+        {
+            "target_name": "Respecter les règles",
+            "target_url": "https://rectec.example.org/competences/respecter-les-regles",
+            "target_framework": "RECTEC",
+            "target_code": "C4",
+        }
+    ],
+    "tags": ["sécurité", "hygiène"],
+    "language": "fr",
+    "expires_after_days": 730,
+    "image": {"template": "medaillon", "primary_colour": "#1d4e89", "secondary_colour": "#f2a541"},
+}
+
+
+class BadgeClassCreate(BaseModel):
+    """A new badge class. Without ``image``, the image comes from the default template."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE]})
+
+    issuer_id: UUID
+    name: Name
+    description: Markdown
+    criteria: Criteria
+    alignments: list[Alignment] = Field(default_factory=list, max_length=50)
+    tags: list[Tag] = Field(default_factory=list, max_length=30)
+    language: LanguageTag = "fr"
+    expires_after_days: int | None = Field(
+        default=None, ge=1, le=36_500, description="Awards expire this many days after issue."
+    )
+    image: TemplateImage = Field(default_factory=TemplateImage)
+
+
+class BadgeClassUpdate(BaseModel):
+    """Fields to change; absent fields stay as they are."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"tags": ["sécurité"], "expires_after_days": None}]},
+    )
+
+    name: Name | None = None
+    description: Markdown | None = None
+    criteria: Criteria | None = None
+    alignments: list[Alignment] | None = Field(default=None, max_length=50)
+    tags: list[Tag] | None = Field(default=None, max_length=30)
+    language: LanguageTag | None = None
+    expires_after_days: int | None = Field(default=None, ge=1, le=36_500)
+    image: TemplateImage | None = Field(
+        default=None, description="Re-generate the image from a template."
+    )
+
+
+class BadgeClassRead(BaseModel):
+    """A badge class with its public URLs."""
+
+    id: UUID
+    issuer_id: UUID
+    name: str
+    description: str
+    criteria: Criteria
+    alignments: list[Alignment]
+    tags: list[str]
+    language: str
+    expires_after_days: int | None
+    image: TemplateImage | None = Field(description="The template, if generated from one.")
+    image_media_type: str = Field(description="Media type of the image as designed.")
+    image_png_url: str
+    image_svg_url: str
+    public_url: str = Field(description="Hosted OB 2.0 BadgeClass (JSON).")
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_model(cls, badge_class: BadgeClass, links: PublicLinks) -> Self:
+        return cls(
+            id=badge_class.id,
+            issuer_id=badge_class.issuer_id,
+            name=badge_class.name,
+            description=badge_class.description,
+            criteria=Criteria(narrative=badge_class.criteria_narrative, url=badge_class.criteria_url),
+            alignments=[Alignment.model_validate(item) for item in badge_class.alignments],
+            tags=list(badge_class.tags),
+            language=badge_class.language,
+            expires_after_days=badge_class.expires_after_days,
+            image=TemplateImage.model_validate(badge_class.image_template)
+            if badge_class.image_template
+            else None,
+            image_media_type=badge_class.image_media_type,
+            image_png_url=links.badge_class_image(badge_class.id, "image/png"),
+            image_svg_url=links.badge_class_image(badge_class.id, "image/svg+xml"),
+            public_url=links.badge_class(badge_class.id),
+            created_at=badge_class.created_at,
+            updated_at=badge_class.updated_at,
+        )
+
+
+class BadgeTemplateRead(BaseModel):
+    """A badge design issuers can start from."""
+
+    name: str
+    title: str
+    description: str

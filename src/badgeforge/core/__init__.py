@@ -1,0 +1,6 @@
+"""badgeforge's framework-free Open Badges library.
+
+No web framework, database or network: documents (``ob2``), recipient identity hashing
+(``identity``), baking (``baking``), image checks (``images``) and offline JSON-LD
+(``jsonld``) take everything they need as arguments, so they can be used and tested alone.
+"""

@@ -1,0 +1,42 @@
+"""Recipient identity hashing (Open Badges 2.0 IdentityHash, also used by OB 3.0).
+
+``identity = "<algorithm>$" + hex(HASH(utf8(value) + utf8(salt)))``: the salt is appended
+with no separator. Email addresses are lower-cased before hashing so that the address a
+learner adds to a wallet such as Open Badge Passport matches whatever case it was typed in.
+"""
+
+import hashlib
+import hmac
+import re
+
+HASH_ALGORITHMS = ("sha256", "sha512", "sha1", "md5")
+_IDENTITY_HASH = re.compile(r"^(sha256|sha512|sha1|md5)\$([0-9a-fA-F]+)$")
+
+
+def normalise_email(email: str) -> str:
+    """The canonical form of an email address used for hashing: stripped, lower case."""
+    return email.strip().lower()
+
+
+def hash_identity(value: str, salt: str, algorithm: str = "sha256") -> str:
+    """The IdentityHash ``<algorithm>$<lowercase hex>`` of ``value`` followed by ``salt``."""
+    if algorithm not in HASH_ALGORITHMS:
+        raise ValueError(f"unsupported identity hash algorithm {algorithm!r}")
+    digest = hashlib.new(algorithm, (value + salt).encode("utf-8")).hexdigest()
+    return f"{algorithm}${digest}"
+
+
+def identity_matches(identity_hash: str, value: str, salt: str | None) -> bool:
+    """Whether ``identity_hash`` is the hash of ``value`` (as given or lower-cased) + salt.
+
+    Hex digits compare case-insensitively, as 1EdTech's validator does.
+    """
+    match = _IDENTITY_HASH.match(identity_hash)
+    if match is None:
+        return False
+    algorithm, expected = match.group(1), match.group(2).lower()
+    for candidate in dict.fromkeys((value, value.lower())):
+        computed = hash_identity(candidate, salt or "", algorithm).split("$", 1)[1]
+        if hmac.compare_digest(computed, expected):
+            return True
+    return False

@@ -1,0 +1,155 @@
+"""Open Badges 2.0 documents (hosted verification), rendered from core records.
+
+The output follows what the 1EdTech validator and Open Badge Passport expect: a plain
+string ``@context``, ``id`` equal to the URL the document is served at, timestamps with a
+zone, a hashed email recipient and the BadgeClass hosted on the assertion's host.
+"""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from badgeforge.core.errors import InvalidDocument
+from badgeforge.core.records import (
+    Alignment,
+    AwardRecord,
+    BadgeClassRecord,
+    Evidence,
+    IssuerRecord,
+    Links,
+)
+
+OB2_CONTEXT = "https://w3id.org/openbadges/v2"
+
+Document = dict[str, Any]
+
+
+def format_datetime(value: datetime) -> str:
+    """An ISO 8601 UTC timestamp with a ``Z`` zone and whole seconds."""
+    if value.tzinfo is None:
+        raise InvalidDocument("timestamps must be timezone-aware")
+    return value.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _compact(document: Document) -> Document:
+    return {key: value for key, value in document.items() if value not in (None, [], "")}
+
+
+def issuer_profile(issuer: IssuerRecord, links: Links) -> Document:
+    """The issuer's hosted Profile (``type: Issuer``)."""
+    return _compact(
+        {
+            "@context": OB2_CONTEXT,
+            "type": "Issuer",
+            "id": links.issuer(issuer.id),
+            "name": issuer.name,
+            "url": issuer.url,
+            "email": issuer.email,
+            "telephone": issuer.telephone,
+            "description": issuer.description,
+            "image": links.issuer_image(issuer.id) if issuer.has_image else None,
+            "@language": issuer.language,
+        }
+    )
+
+
+def _alignment(alignment: Alignment) -> Document:
+    return _compact(
+        {
+            "type": "AlignmentObject",
+            "targetName": alignment.target_name,
+            "targetUrl": alignment.target_url,
+            "targetDescription": alignment.target_description,
+            "targetFramework": alignment.target_framework,
+            "targetCode": alignment.target_code,
+        }
+    )
+
+
+def _criteria(badge_class: BadgeClassRecord) -> Document:
+    if not badge_class.criteria_narrative and not badge_class.criteria_url:
+        raise InvalidDocument("a badge class needs a criteria narrative or a criteria URL")
+    return _compact(
+        {
+            "type": "Criteria",
+            "id": badge_class.criteria_url,
+            "narrative": badge_class.criteria_narrative,
+        }
+    )
+
+
+def badge_class(badge_class: BadgeClassRecord, links: Links) -> Document:
+    """The hosted BadgeClass, linking its issuer Profile by URL."""
+    return _compact(
+        {
+            "@context": OB2_CONTEXT,
+            "type": "BadgeClass",
+            "id": links.badge_class(badge_class.id),
+            "name": badge_class.name,
+            "description": badge_class.description,
+            "image": links.badge_class_image(badge_class.id, badge_class.image_media_type),
+            "criteria": _criteria(badge_class),
+            "issuer": links.issuer(badge_class.issuer_id),
+            "alignment": [_alignment(alignment) for alignment in badge_class.alignments],
+            "tags": list(badge_class.tags),
+            "@language": badge_class.language,
+        }
+    )
+
+
+def _evidence(evidence: Evidence) -> Document:
+    if not evidence.url and not evidence.narrative:
+        raise InvalidDocument("evidence needs a URL or a narrative")
+    return _compact(
+        {
+            "type": "Evidence",
+            "id": evidence.url,
+            "narrative": evidence.narrative,
+            "name": evidence.name,
+            "description": evidence.description,
+            "genre": evidence.genre,
+            "audience": evidence.audience,
+        }
+    )
+
+
+def assertion(award: AwardRecord, badge_class: BadgeClassRecord, links: Links) -> Document:
+    """The hosted Assertion of an award (also for revoked awards, with ``revoked: true``)."""
+    if award.badge_class_id != badge_class.id:
+        raise InvalidDocument("the award is not of this badge class")
+    if award.expires is not None and award.expires < award.issued_on:
+        raise InvalidDocument("an award cannot expire before it is issued")
+    return _compact(
+        {
+            "@context": OB2_CONTEXT,
+            "type": "Assertion",
+            "id": links.assertion(award.id),
+            "recipient": {
+                "type": "email",
+                "hashed": True,
+                "salt": award.recipient.salt,
+                "identity": award.recipient.identity_hash,
+            },
+            "badge": links.badge_class(badge_class.id),
+            "verification": {"type": "hosted"},
+            "issuedOn": format_datetime(award.issued_on),
+            "expires": format_datetime(award.expires) if award.expires else None,
+            "image": links.baked_image(award.id, "image/png"),
+            "narrative": award.narrative,
+            "evidence": [_evidence(item) for item in award.evidence],
+            "revoked": True if award.revoked else None,
+            "revocationReason": award.revocation_reason if award.revoked else None,
+        }
+    )
+
+
+def revoked_assertion(award: AwardRecord, links: Links) -> Document:
+    """The minimal body served with ``410 Gone`` for a revoked award."""
+    return _compact(
+        {
+            "@context": OB2_CONTEXT,
+            "type": "Assertion",
+            "id": links.assertion(award.id),
+            "revoked": True,
+            "revocationReason": award.revocation_reason,
+        }
+    )

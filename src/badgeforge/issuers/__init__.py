@@ -1,0 +1,1 @@
+"""Issuers: the organisation's public Open Badges profiles."""

@@ -1,0 +1,104 @@
+"""HTTP API of issuer profiles."""
+
+from uuid import UUID
+
+from fastapi import APIRouter, File, UploadFile, status
+
+from badgeforge.db import SessionDep
+from badgeforge.deps import LinksDep, SettingsDep
+from badgeforge.images import read_upload
+from badgeforge.issuers import service
+from badgeforge.issuers.schemas import IssuerCreate, IssuerRead, IssuerUpdate
+from badgeforge.pagination import Page, PageDep
+from badgeforge.problems import (
+    Conflict,
+    Forbidden,
+    InvalidBadgeImage,
+    NotFound,
+    PayloadTooLarge,
+    Unauthorized,
+    problem_responses,
+)
+from badgeforge.security import ManageAccess, ReadAccess
+
+router = APIRouter(
+    prefix="/api/v1/issuers",
+    tags=["issuers"],
+    responses=problem_responses(Unauthorized, Forbidden),
+)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Create an issuer",
+    responses=problem_responses(),
+)
+def create_issuer(
+    body: IssuerCreate, session: SessionDep, principal: ManageAccess, links: LinksDep
+) -> IssuerRead:
+    """Create an issuer profile: the name, web site and contact shown on every badge it awards.
+
+    Needs the `manage` scope.
+    """
+    return IssuerRead.from_model(service.create(session, principal, body), links)
+
+
+@router.get("", summary="List issuers")
+def list_issuers(
+    session: SessionDep, principal: ReadAccess, links: LinksDep, page: PageDep
+) -> Page[IssuerRead]:
+    """List your organisation's issuers, oldest first."""
+    issuers, total = service.list_issuers(session, principal, page)
+    items = [IssuerRead.from_model(issuer, links) for issuer in issuers]
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+@router.get("/{issuer_id}", summary="Get an issuer", responses=problem_responses(NotFound))
+def get_issuer(
+    issuer_id: UUID, session: SessionDep, principal: ReadAccess, links: LinksDep
+) -> IssuerRead:
+    """Read one issuer profile of your organisation."""
+    return IssuerRead.from_model(service.get(session, principal, issuer_id), links)
+
+
+@router.patch("/{issuer_id}", summary="Update an issuer", responses=problem_responses(NotFound))
+def update_issuer(
+    issuer_id: UUID,
+    body: IssuerUpdate,
+    session: SessionDep,
+    principal: ManageAccess,
+    links: LinksDep,
+) -> IssuerRead:
+    """Change some fields of an issuer profile; the hosted profile changes at once."""
+    return IssuerRead.from_model(service.update(session, principal, issuer_id, body), links)
+
+
+@router.delete(
+    "/{issuer_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete an issuer",
+    responses=problem_responses(NotFound, Conflict),
+)
+def delete_issuer(issuer_id: UUID, session: SessionDep, principal: ManageAccess) -> None:
+    """Delete an issuer that has no badge classes (awarded badges must stay verifiable)."""
+    service.delete(session, principal, issuer_id)
+
+
+@router.put(
+    "/{issuer_id}/image",
+    summary="Upload the issuer's logo",
+    responses=problem_responses(NotFound, InvalidBadgeImage, PayloadTooLarge),
+)
+def upload_issuer_image(
+    issuer_id: UUID,
+    session: SessionDep,
+    principal: ManageAccess,
+    links: LinksDep,
+    settings: SettingsDep,
+    file: UploadFile = File(description="A PNG or SVG logo (the type is read from the content)."),
+) -> IssuerRead:
+    """Set the issuer's logo. SVG is sanitised (no scripts, no external references)."""
+    data = read_upload(file, settings.max_image_bytes)
+    issuer = service.set_image(session, principal, issuer_id, data, settings)
+    return IssuerRead.from_model(issuer, links)

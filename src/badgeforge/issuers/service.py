@@ -1,0 +1,75 @@
+"""Issuer profiles: create, read, change, delete, logo. Scoped to the caller's organisation."""
+
+from uuid import UUID
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from badgeforge.badge_classes.models import BadgeClass
+from badgeforge.images import prepare_upload
+from badgeforge.issuers.models import Issuer
+from badgeforge.issuers.schemas import IssuerCreate, IssuerUpdate
+from badgeforge.pagination import PageParams, fetch_page
+from badgeforge.problems import Conflict, UnprocessableContent
+from badgeforge.security import Principal
+from badgeforge.settings import Settings
+from badgeforge.tenancy import ScopedRepository
+
+
+REQUIRED_FIELDS = ("name", "url", "email", "language")
+
+
+class IssuerRepository(ScopedRepository[Issuer]):
+    model = Issuer
+    label = "issuer"
+
+
+def create(session: Session, principal: Principal, data: IssuerCreate) -> Issuer:
+    """Create an issuer profile in the caller's organisation."""
+    return IssuerRepository(session, principal).add(Issuer(**data.model_dump()))
+
+
+def list_issuers(
+    session: Session, principal: Principal, params: PageParams
+) -> tuple[list[Issuer], int]:
+    """The organisation's issuers, oldest first."""
+    repository = IssuerRepository(session, principal)
+    statement = repository.scoped().order_by(Issuer.created_at, Issuer.id)
+    return fetch_page(session, statement, params)
+
+
+def get(session: Session, principal: Principal, issuer_id: UUID) -> Issuer:
+    """One of the organisation's issuers, or NotFound."""
+    return IssuerRepository(session, principal).get(issuer_id)
+
+
+def update(session: Session, principal: Principal, issuer_id: UUID, data: IssuerUpdate) -> Issuer:
+    """Change the given fields of an issuer."""
+    issuer = get(session, principal, issuer_id)
+    for field, value in data.model_dump(exclude_unset=True).items():
+        if value is None and field in REQUIRED_FIELDS:
+            raise UnprocessableContent(f"'{field}' cannot be removed from an issuer.")
+        setattr(issuer, field, value)
+    session.flush()
+    return issuer
+
+
+def delete(session: Session, principal: Principal, issuer_id: UUID) -> None:
+    """Delete an issuer that has no badge classes (their awards must stay verifiable)."""
+    issuer = get(session, principal, issuer_id)
+    if session.scalar(select(exists().where(BadgeClass.issuer_id == issuer.id))):
+        raise Conflict("This issuer still has badge classes; delete or move them first.")
+    session.delete(issuer)
+    session.flush()
+
+
+def set_image(
+    session: Session, principal: Principal, issuer_id: UUID, data: bytes, settings: Settings
+) -> Issuer:
+    """Replace the issuer's logo with an uploaded PNG or SVG (checked and sanitised)."""
+    issuer = get(session, principal, issuer_id)
+    prepared = prepare_upload(data, settings)
+    issuer.image_media_type = prepared.source_media_type
+    issuer.image_data = prepared.svg if prepared.source_media_type == "image/svg+xml" else prepared.png
+    session.flush()
+    return issuer

@@ -1,0 +1,1 @@
+"""Unauthenticated, hosted Open Badges documents and images."""

@@ -1,0 +1,158 @@
+"""Public, unauthenticated URLs of hosted Open Badges 2.0 documents and images."""
+
+import json
+from typing import Any, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Header, Response
+
+from badgeforge.db import SessionDep
+from badgeforge.deps import LinksDep
+from badgeforge.problems import Gone, NotFound, problem_responses
+from badgeforge.public import links as paths
+from badgeforge.public import service
+from badgeforge.public.negotiation import document_media_type
+
+router = APIRouter(tags=["public"], responses=problem_responses(NotFound))
+
+SVG_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+    "X-Content-Type-Options": "nosniff",
+}
+DOCUMENT_EXAMPLE = {"@context": "https://w3id.org/openbadges/v2", "type": "Assertion", "id": "…"}
+_DOCUMENT_CONTENT = {
+    "application/json": {"example": DOCUMENT_EXAMPLE},
+    "application/ld+json": {"example": DOCUMENT_EXAMPLE},
+}
+_MEDIA_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
+
+
+def _document(
+    body: dict[str, Any], accept: str | None, *, status_code: int = 200, cache: str
+) -> Response:
+    media_type = document_media_type(accept)
+    return Response(
+        json.dumps(body, ensure_ascii=False, indent=2),
+        status_code=status_code,
+        media_type=f"{media_type}; charset=utf-8",
+        headers={"Cache-Control": cache, "Vary": "Accept", "Access-Control-Allow-Origin": "*"},
+    )
+
+
+def _image(data: bytes, media_type: str, *, cache: str) -> Response:
+    headers = {"Cache-Control": cache, "Access-Control-Allow-Origin": "*"}
+    if media_type == "image/svg+xml":
+        headers |= SVG_HEADERS
+    return Response(data, media_type=media_type, headers=headers)
+
+
+@router.get(
+    paths.ISSUER_PATH,
+    summary="Hosted issuer profile",
+    response_class=Response,
+    responses={200: {"description": "OB 2.0 Issuer Profile", "content": _DOCUMENT_CONTENT}},
+)
+def get_issuer(
+    issuer_id: UUID,
+    session: SessionDep,
+    links: LinksDep,
+    accept: str | None = Header(default=None, include_in_schema=False),
+) -> Response:
+    """The issuer's OB 2.0 Profile as JSON (JSON-LD when asked for `application/ld+json`)."""
+    document = service.issuer_document(session, links, issuer_id)
+    return _document(document, accept, cache="public, max-age=300")
+
+
+@router.get(
+    paths.ISSUER_IMAGE_PATH,
+    summary="Issuer logo",
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}, "image/svg+xml": {}}}},
+)
+def get_issuer_image(issuer_id: UUID, session: SessionDep) -> Response:
+    """The issuer's logo, PNG or SVG."""
+    data, media_type = service.issuer_image(session, issuer_id)
+    return _image(data, media_type, cache="public, max-age=300")
+
+
+@router.get(
+    paths.BADGE_CLASS_PATH,
+    summary="Hosted badge class",
+    response_class=Response,
+    responses={200: {"description": "OB 2.0 BadgeClass", "content": _DOCUMENT_CONTENT}},
+)
+def get_badge_class(
+    badge_class_id: UUID,
+    session: SessionDep,
+    links: LinksDep,
+    accept: str | None = Header(default=None, include_in_schema=False),
+) -> Response:
+    """The OB 2.0 BadgeClass as JSON (JSON-LD when asked for `application/ld+json`)."""
+    document = service.badge_class_document(session, links, badge_class_id)
+    return _document(document, accept, cache="public, max-age=300")
+
+
+@router.get(
+    paths.BADGE_CLASS_IMAGE_PATH,
+    summary="Badge class image",
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}, "image/svg+xml": {}}}},
+)
+def get_badge_class_image(
+    badge_class_id: UUID, extension: Literal["png", "svg"], session: SessionDep
+) -> Response:
+    """The badge image, as PNG or SVG."""
+    media_type = _MEDIA_TYPES[extension]
+    data = service.badge_class_image(session, badge_class_id, media_type)
+    return _image(data, media_type, cache="public, max-age=300")
+
+
+@router.get(
+    paths.ASSERTION_PATH,
+    summary="Hosted assertion (verify a badge)",
+    response_class=Response,
+    responses={
+        200: {"description": "OB 2.0 Assertion", "content": _DOCUMENT_CONTENT},
+        410: {
+            "description": "Revoked: the body says `revoked: true` and gives the reason.",
+            "content": {"application/json": {"example": {"revoked": True, "revocationReason": "…"}}},
+        },
+    },
+)
+def get_assertion(
+    award_id: UUID,
+    session: SessionDep,
+    links: LinksDep,
+    accept: str | None = Header(default=None, include_in_schema=False),
+) -> Response:
+    """The OB 2.0 Assertion of an award: what wallets import and verifiers check.
+
+    A revoked award answers `410 Gone` with `{"revoked": true, "revocationReason": …}`.
+    """
+    hosted = service.assertion_document(session, links, award_id)
+    status_code = 410 if hosted.revoked else 200
+    return _document(hosted.document, accept, status_code=status_code, cache="no-cache")
+
+
+@router.get(
+    paths.BAKED_IMAGE_PATH,
+    summary="Baked badge image",
+    response_class=Response,
+    responses={
+        200: {"content": {"image/png": {}, "image/svg+xml": {}}},
+        **problem_responses(Gone),
+    },
+)
+def get_baked_image(
+    award_id: UUID, extension: Literal["png", "svg"], session: SessionDep, links: LinksDep
+) -> Response:
+    """The badge image with the assertion baked in, ready to upload to a wallet.
+
+    PNG: an `iTXt` chunk `openbadges`; SVG: an `openbadges:assertion` element whose `verify`
+    attribute is the assertion URL. A revoked award answers `410 Gone`.
+    """
+    media_type = _MEDIA_TYPES[extension]
+    data = service.baked_image(session, links, award_id, media_type)
+    response = _image(data, media_type, cache="no-cache")
+    response.headers["Content-Disposition"] = f'inline; filename="badge-{award_id}.{extension}"'
+    return response

@@ -1,0 +1,57 @@
+"""Typed settings, read from ``BADGEFORGE_*`` environment variables (and ``.env``).
+
+Settings are passed to :func:`badgeforge.app.create_app`; nothing imports a global instance.
+"""
+
+from pathlib import Path
+
+from pydantic import AnyHttpUrl, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATA_DIR = Path("data")
+
+
+class Settings(BaseSettings):
+    """Every knob of the service, with defaults that run a demo on SQLite."""
+
+    model_config = SettingsConfigDict(env_prefix="BADGEFORGE_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(
+        default=DEFAULT_DATA_DIR,
+        description="Where the embedded SQLite database lives (created on first start).",
+    )
+    database_url: str = Field(
+        default="",
+        description="SQLAlchemy URL; empty means SQLite at <data_dir>/badgeforge.db.",
+    )
+    public_base_url: AnyHttpUrl = Field(
+        default=AnyHttpUrl("http://localhost:8000"),
+        description="Scheme, host and port under which public badge URLs are served.",
+    )
+    max_request_bytes: int = Field(default=1_048_576, gt=0, description="JSON body size cap.")
+    max_image_bytes: int = Field(default=524_288, gt=0, description="Uploaded image size cap.")
+    max_image_side: int = Field(default=2048, gt=0, description="Largest image width or height.")
+    max_image_pixels: int = Field(default=4_194_304, gt=0, description="Largest width x height.")
+    badge_templates_dir: Path = Field(
+        default=Path(__file__).resolve().parents[2] / "badge_templates",
+        description="Folder of SVG badge designs issuers can start from.",
+    )
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _no_path(cls, value: AnyHttpUrl) -> AnyHttpUrl:
+        if value.path not in (None, "", "/") or value.query or value.fragment:
+            raise ValueError("public_base_url must be scheme://host[:port] with no path")
+        return value
+
+    @property
+    def base_url(self) -> str:
+        """The public base URL without a trailing slash."""
+        return str(self.public_base_url).rstrip("/")
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL to connect to, defaulting to the embedded SQLite file."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'badgeforge.db').resolve()}"

@@ -1,0 +1,98 @@
+"""Shared fixtures: a migrated database per backend, a rolled-back session per test, clients.
+
+Every database test runs on SQLite and, when ``BADGEFORGE_TEST_POSTGRES_URL`` is set (the
+test command sets it when a server is reachable), on PostgreSQL too. The schema comes from
+``alembic upgrade head``, never from ``metadata.create_all``.
+"""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from badgeforge.app import create_app
+from badgeforge.db import get_session, make_engine
+from badgeforge.migrate import upgrade
+from badgeforge.settings import Settings
+
+POSTGRES_URL = os.environ.get("BADGEFORGE_TEST_POSTGRES_URL", "")
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+TEST_BASE_URL = "http://testserver"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if POSTGRES_URL:
+        return
+    if os.environ.get("BADGEFORGE_TEST_REQUIRE_POSTGRES"):
+        raise pytest.UsageError("BADGEFORGE_TEST_REQUIRE_POSTGRES is set but no PostgreSQL URL")
+    skip = pytest.mark.skip(reason="set BADGEFORGE_TEST_POSTGRES_URL to run on PostgreSQL")
+    for item in items:
+        if "postgresql" in item.keywords:
+            item.add_marker(skip)
+
+
+def reset_postgres(url: str) -> None:
+    """Empty the test database's public schema (the test command owns this database)."""
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    reset_postgres(POSTGRES_URL)
+    return POSTGRES_URL
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session whose work, commits included, is rolled back after the test."""
+    with engine.connect() as connection:
+        outer = connection.begin()
+        session = Session(
+            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        )
+        try:
+            yield session
+        finally:
+            session.close()
+            outer.rollback()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path, public_base_url=TEST_BASE_URL)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def client(settings: Settings, engine: Engine, session: Session) -> Iterator[TestClient]:
+    """An HTTP client on an app whose requests share the test's rolled-back session."""
+    app = create_app(settings, engine=engine)
+
+    def test_session() -> Iterator[Session]:
+        try:
+            yield session
+            session.commit()
+        except Exception:
+            session.rollback()
+            raise
+
+    app.dependency_overrides[get_session] = test_session
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
