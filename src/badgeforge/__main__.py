@@ -1,4 +1,7 @@
-"""Command line: ``badgeforge serve | migrate | downgrade | demo | create-organisation | create-key``."""
+"""Command line of badgeforge.
+
+``badgeforge serve | migrate | downgrade | demo | create-organisation | create-key``
+"""
 
 import argparse
 import sys
@@ -63,8 +66,8 @@ def _demo(settings: Settings, host: str, port: int) -> None:
         f"  curl -sS -X POST {base}/api/v1/awards \\",
         f"    -H 'Authorization: Bearer {demo.admin_key}' \\",
         "    -H 'Content-Type: application/json' \\",
-        f"    -d '{{\"badge_class_id\": \"{demo.badge_class_id}\", "
-        "\"recipient_email\": \"apprenant@example.org\"}'",
+        f'    -d \'{{"badge_class_id": "{demo.badge_class_id}", '
+        '"recipient_email": "apprenant@example.org"}\'',
         "",
     )
     _serve(settings, host, port)
@@ -117,7 +120,10 @@ def build_parser() -> argparse.ArgumentParser:
     key.add_argument("--organisation", type=UUID, required=True)
     key.add_argument("--name", required=True)
     key.add_argument(
-        "--scope", dest="scopes", action="append", required=True,
+        "--scope",
+        dest="scopes",
+        action="append",
+        required=True,
         choices=["read", "issue", "manage", "admin"],
     )
     return parser

@@ -32,4 +32,3 @@ LanguageTag = Annotated[
 Telephone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=_E164)]
 Email = Annotated[EmailStr, Field(max_length=320)]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from fastapi import UploadFile
+
 from badgeforge.core.errors import InvalidImage
 from badgeforge.core.images import (
     ImageInfo,
@@ -19,8 +21,6 @@ from badgeforge.core.images import (
     sniff_media_type,
     svg_to_png,
 )
-from fastapi import UploadFile
-
 from badgeforge.problems import NotFound, PayloadTooLarge
 from badgeforge.settings import Settings
 

@@ -30,7 +30,9 @@ def health(session: SessionDep) -> Health:
     return Health(status="ok", version=__version__)
 
 
-@router.get("/problems/{slug}", summary="Describe a problem type", responses=problem_responses(NotFound))
+@router.get(
+    "/problems/{slug}", summary="Describe a problem type", responses=problem_responses(NotFound)
+)
 def describe_problem(slug: str) -> ProblemType:
     """What a problem `type` returned by this API means."""
     for problem in PROBLEM_TYPES:

@@ -6,7 +6,7 @@ validation errors, unknown routes and unexpected exceptions, into ``application/
 """
 
 import logging
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
@@ -168,7 +168,8 @@ def problem_response(
 def problem_responses(*problems: type[Problem]) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses`` entries for the problems an endpoint can return."""
     responses: dict[int | str, dict[str, Any]] = {}
-    for problem_type in (UnprocessableContent, *problems):
+    listed: tuple[type[Problem], ...] = (UnprocessableContent, *problems)
+    for problem_type in listed:
         entry = responses.setdefault(
             problem_type.status,
             {"description": problem_type.title, "content": {PROBLEM_MEDIA_TYPE: {}}},
@@ -197,7 +198,7 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 
 
 async def _handle_problem(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, Problem)
+    exc = cast(Problem, exc)
     return problem_response(request, type(exc), exc.detail, exc.extensions)
 
 
@@ -210,7 +211,7 @@ async def _handle_core_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _handle_validation(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
+    exc = cast(RequestValidationError, exc)
     errors = _validation_errors(exc)
     if any(error.get("type") == "json_invalid" for error in exc.errors()):
         return problem_response(request, BadRequest, "The request body is not valid JSON.")
@@ -224,14 +225,15 @@ _STATUS_TO_PROBLEM = {problem.status: problem for problem in reversed(PROBLEM_TY
 
 
 async def _handle_http(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, StarletteHTTPException)
+    exc = cast(StarletteHTTPException, exc)
     problem_type = _STATUS_TO_PROBLEM.get(exc.status_code, Problem)
     detail = exc.detail if isinstance(exc.detail, str) else problem_type.description
     if exc.status_code == 404 and detail == "Not Found":
         detail = f"No resource at {request.url.path}."
     if exc.status_code == 405:
         detail = f"{request.method} is not allowed on {request.url.path}."
-    return problem_response(request, problem_type, detail, headers=exc.headers)
+    headers = dict(exc.headers) if exc.headers else None
+    return problem_response(request, problem_type, detail, headers=headers)
 
 
 async def _handle_unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -38,7 +38,7 @@ class ScopedRepository(Generic[M]):
         self.session = session
         self.principal = principal
 
-    def scoped(self) -> Select[tuple[M]]:
+    def scoped(self) -> Select[M]:
         """A SELECT of the model restricted to the caller's organisation."""
         return select(self.model).where(
             self.model.organisation_id == self.principal.organisation_id

@@ -32,7 +32,9 @@ class TestIdentityMatches:
 
     def test_upper_case_hex_matches(self) -> None:
         identity = hash_identity("a@example.com", "Kosher")
-        assert identity_matches(identity.upper().replace("SHA256", "sha256"), "a@example.com", "Kosher")
+        assert identity_matches(
+            identity.upper().replace("SHA256", "sha256"), "a@example.com", "Kosher"
+        )
 
     def test_wrong_salt_or_email_does_not_match(self) -> None:
         identity = hash_identity("a@example.com", "Kosher")

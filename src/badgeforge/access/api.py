@@ -27,7 +27,9 @@ def get_organisation(session: SessionDep, principal: ReadAccess) -> Organisation
     status_code=status.HTTP_201_CREATED,
     summary="Create an API key",
 )
-def create_api_key(body: ApiKeyCreate, session: SessionDep, principal: AdminAccess) -> ApiKeyCreated:
+def create_api_key(
+    body: ApiKeyCreate, session: SessionDep, principal: AdminAccess
+) -> ApiKeyCreated:
     """Create an API key for your organisation. The secret `key` is in this response only.
 
     Scopes: `read`; `issue` (award and revoke, implies read); `manage` (issuers and badge

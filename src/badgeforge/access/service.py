@@ -45,7 +45,7 @@ def get_organisation(session: Session, principal: Principal) -> Organisation:
     return organisation
 
 
-def _scoped_keys(principal: Principal) -> Select[tuple[ApiKey]]:
+def _scoped_keys(principal: Principal) -> Select[ApiKey]:
     return select(ApiKey).where(ApiKey.organisation_id == principal.organisation_id)
 
 

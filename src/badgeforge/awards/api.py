@@ -47,7 +47,9 @@ def list_awards(
     page: PageDep,
     badge_class_id: Annotated[UUID | None, Query(description="Only this badge class.")] = None,
     recipient_email: Annotated[EmailStr | None, Query(description="Only this recipient.")] = None,
-    revoked: Annotated[bool | None, Query(description="Only revoked (or only valid) awards.")] = None,
+    revoked: Annotated[
+        bool | None, Query(description="Only revoked (or only valid) awards.")
+    ] = None,
 ) -> Page[AwardRead]:
     """List your organisation's awards, newest first."""
     rows, total = service.list_awards(

@@ -1,7 +1,7 @@
 """Awarding and revoking badges. Scoped to the caller's organisation."""
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from sqlalchemy.orm import Session
@@ -25,15 +25,17 @@ class AwardRepository(ScopedRepository[Award]):
     label = "award"
 
 
-def _dates(data: AwardCreate, expires_after_days: int | None, now: datetime) -> tuple[datetime, datetime | None]:
-    issued_on = (data.issued_on or now).replace(microsecond=0)
+def _dates(
+    data: AwardCreate, expires_after_days: int | None, now: datetime
+) -> tuple[datetime, datetime | None]:
+    issued_on = (data.issued_on or now).astimezone(UTC).replace(microsecond=0)
     if issued_on > now + CLOCK_SKEW:
         raise UnprocessableContent("'issued_on' cannot be in the future.")
     expires = data.expires
     if expires is None and expires_after_days is not None:
         expires = issued_on + timedelta(days=expires_after_days)
     if expires is not None:
-        expires = expires.replace(microsecond=0)
+        expires = expires.astimezone(UTC).replace(microsecond=0)
         if expires <= issued_on:
             raise UnprocessableContent("'expires' must be after 'issued_on'.")
     return issued_on, expires

@@ -75,9 +75,7 @@ def list_badge_classes(
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
 
-@router.get(
-    "/{badge_class_id}", summary="Get a badge class", responses=problem_responses(NotFound)
-)
+@router.get("/{badge_class_id}", summary="Get a badge class", responses=problem_responses(NotFound))
 def get_badge_class(
     badge_class_id: UUID, session: SessionDep, principal: ReadAccess, links: LinksDep
 ) -> BadgeClassRead:

@@ -141,7 +141,9 @@ class BadgeClassRead(BaseModel):
             issuer_id=badge_class.issuer_id,
             name=badge_class.name,
             description=badge_class.description,
-            criteria=Criteria(narrative=badge_class.criteria_narrative, url=badge_class.criteria_url),
+            criteria=Criteria(
+                narrative=badge_class.criteria_narrative, url=badge_class.criteria_url
+            ),
             alignments=[Alignment.model_validate(item) for item in badge_class.alignments],
             tags=list(badge_class.tags),
             language=badge_class.language,

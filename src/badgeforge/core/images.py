@@ -85,9 +85,7 @@ def sniff_media_type(data: bytes) -> MediaType:
         return "image/svg+xml"
     kind = _other_format(data)
     if kind is not None:
-        raise InvalidImage(
-            f"{kind} images are not accepted: Open Badges images must be PNG or SVG"
-        )
+        raise InvalidImage(f"{kind} images are not accepted: Open Badges images must be PNG or SVG")
     raise InvalidImage("unrecognised image format: upload a PNG or an SVG file")
 
 
@@ -393,6 +391,7 @@ _ALLOWED_ELEMENTS = frozenset(
     ).split()
 )
 _IMAGE_ELEMENTS = frozenset({"image", "feImage"})
+_REFERENCE_ELEMENTS = _IMAGE_ELEMENTS | {"use"}  # useless without a (safe) href
 _TEXT_ELEMENTS = frozenset({"text", "tspan", "textPath"})
 _LINK_ONLY_ATTRIBUTES = frozenset(
     {"href", "target", "download", "ping", "rel", "hreflang", "type", "referrerpolicy"}
@@ -470,7 +469,7 @@ def _allowed_local_name(element: Element, parent: Element) -> str | None:
 
 
 def _element_is_safe(element: Element, local: str) -> bool:
-    if local in _IMAGE_ELEMENTS:
+    if local in _REFERENCE_ELEMENTS:
         return "href" in element.attrib or _XLINK_HREF in element.attrib
     if local == "style":
         return (

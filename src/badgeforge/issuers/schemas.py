@@ -1,7 +1,7 @@
 """Request and response shapes of the issuer API."""
 
 from datetime import datetime
-from typing import Self
+from typing import Any, Self
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -10,7 +10,7 @@ from badgeforge.fields import Email, LanguageTag, Markdown, Name, Telephone, Web
 from badgeforge.issuers.models import Issuer
 from badgeforge.public.links import PublicLinks
 
-EXAMPLE = {
+EXAMPLE: dict[str, Any] = {
     "name": "ESAT Les Ateliers du Val",
     "url": "https://ateliers-du-val.example.fr",
     "email": "badges@ateliers-du-val.example.fr",

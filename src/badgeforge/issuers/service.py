@@ -15,7 +15,6 @@ from badgeforge.security import Principal
 from badgeforge.settings import Settings
 from badgeforge.tenancy import ScopedRepository
 
-
 REQUIRED_FIELDS = ("name", "url", "email", "language")
 
 
@@ -70,6 +69,8 @@ def set_image(
     issuer = get(session, principal, issuer_id)
     prepared = prepare_upload(data, settings)
     issuer.image_media_type = prepared.source_media_type
-    issuer.image_data = prepared.svg if prepared.source_media_type == "image/svg+xml" else prepared.png
+    issuer.image_data = (
+        prepared.svg if prepared.source_media_type == "image/svg+xml" else prepared.png
+    )
     session.flush()
     return issuer

@@ -115,7 +115,9 @@ def get_badge_class_image(
         200: {"description": "OB 2.0 Assertion", "content": _DOCUMENT_CONTENT},
         410: {
             "description": "Revoked: the body says `revoked: true` and gives the reason.",
-            "content": {"application/json": {"example": {"revoked": True, "revocationReason": "…"}}},
+            "content": {
+                "application/json": {"example": {"revoked": True, "revocationReason": "…"}}
+            },
         },
     },
 )

@@ -37,7 +37,9 @@ def _issuer(session: Session, issuer_id: UUID) -> Issuer:
     return issuer
 
 
-def _badge_class(session: Session, badge_class_id: UUID, *, with_images: bool = False) -> BadgeClass:
+def _badge_class(
+    session: Session, badge_class_id: UUID, *, with_images: bool = False
+) -> BadgeClass:
     options = [undefer(BadgeClass.image_png), undefer(BadgeClass.image_svg)] if with_images else []
     badge_class = session.get(BadgeClass, badge_class_id, options=options)
     if badge_class is None:

@@ -1,0 +1,135 @@
+"""Third-party conformance: the 1EdTech Open Badges 2.0 validator checks what we serve.
+
+A real server runs on 127.0.0.1; the validator (its own virtualenv, offline contexts)
+fetches the hosted assertion, badge class, issuer and images over HTTP like any verifier.
+"""
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from badgeforge.core.baking import bake_png, unbake
+from tests.live_server import LiveServer, api, live_server
+from tests.oracles.ob2_validator import OB2Input, OB2Report, validate_many
+
+pytestmark = pytest.mark.validator
+
+RECIPIENT = "camille.martin@example.org"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with live_server(tmp_path_factory.mktemp("live")) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def badge_class_id(server: LiveServer) -> str:
+    with api(server) as client:
+        issuer = client.post(
+            "/api/v1/issuers",
+            json={
+                "name": "ESAT Les Ateliers du Val",
+                "url": "https://ateliers-du-val.example.fr",
+                "email": "badges@ateliers-du-val.example.fr",
+                "description": "Menuiserie, espaces verts, restauration.",
+            },
+        ).json()
+        badge_class = client.post(
+            "/api/v1/badge-classes",
+            json={
+                "issuer_id": issuer["id"],
+                "name": "Sécurité et hygiène au travail",
+                "description": "Applique les règles de sécurité et d'hygiène de l'atelier.",
+                "criteria": {"narrative": "- Porte les EPI\n- Range son poste"},
+                "alignments": [
+                    {
+                        "target_name": "Respecter les règles",
+                        "target_url": "https://competences.example.org/rectec/c4",
+                        "target_framework": "RECTEC",
+                        "target_code": "C4",
+                    }
+                ],
+                "tags": ["sécurité"],
+                "expires_after_days": 730,
+            },
+        )
+        assert badge_class.status_code == 201, badge_class.text
+        identifier: str = badge_class.json()["id"]
+        return identifier
+
+
+def award(server: LiveServer, badge_class_id: str, **extra: Any) -> dict[str, Any]:
+    with api(server) as client:
+        response = client.post(
+            "/api/v1/awards",
+            json={"badge_class_id": badge_class_id, "recipient_email": RECIPIENT, **extra},
+        )
+        assert response.status_code == 201, response.text
+        created: dict[str, Any] = response.json()
+        return created
+
+
+def download(url: str) -> bytes:
+    response = httpx.get(url, timeout=30)
+    assert response.status_code == 200, response.text
+    return response.content
+
+
+def check(reports: list[OB2Report], expected: list[bool], labels: list[str]) -> None:
+    for report, valid, label in zip(reports, expected, labels, strict=True):
+        assert report.valid is valid, f"{label}: {report.describe()}"
+
+
+def test_award_url_png_and_svg_are_valid(server: LiveServer, badge_class_id: str) -> None:
+    created = award(
+        server,
+        badge_class_id,
+        narrative="Observé pendant trois mois d'atelier.",
+        evidence=[{"url": "https://portfolio.example.org/camille", "name": "Photos"}],
+    )
+    png = download(created["baked_png_url"])
+    svg = download(created["baked_svg_url"])
+    reports = validate_many(
+        [
+            OB2Input(created["assertion_url"]),
+            OB2Input(png),
+            OB2Input(svg),
+            OB2Input(created["assertion_url"], recipient_email=RECIPIENT),
+        ]
+    )
+    check(reports, [True, True, True, True], ["url", "baked png", "baked svg", "recipient"])
+    assert reports[0].warning_count == 0, reports[0].describe()
+
+
+def test_wrong_recipient_tampered_and_revoked_are_invalid(
+    server: LiveServer, badge_class_id: str
+) -> None:
+    kept = award(server, badge_class_id)
+    revoked = award(server, badge_class_id)
+    revoked_png = download(revoked["baked_png_url"])
+    with api(server) as client:
+        response = client.post(
+            f"/api/v1/awards/{revoked['id']}/revoke", json={"reason": "Attribué par erreur."}
+        )
+        assert response.status_code == 200
+    png = download(kept["baked_png_url"])
+    forged_id = re.sub(r"[0-9a-f]{8}-", "00000000-", kept["id"], count=1)
+    forged_json = unbake(png).replace(kept["id"], forged_id)
+    forged_png = bake_png(png, forged_json)
+    corrupted_png = bytearray(png)
+    corrupted_png[40] ^= 0xFF
+    reports = validate_many(
+        [
+            OB2Input(kept["assertion_url"], recipient_email="someone.else@example.org"),
+            OB2Input(forged_png),
+            OB2Input(bytes(corrupted_png)),
+            OB2Input(revoked["assertion_url"]),
+            OB2Input(revoked_png),
+        ]
+    )
+    labels = ["wrong recipient", "forged id", "corrupted png", "revoked url", "revoked png"]
+    check(reports, [False] * 5, labels)
