@@ -86,6 +86,7 @@ def client(settings: Settings, engine: Engine, session: Session) -> Iterator[Tes
     app = create_app(settings, engine=engine)
 
     def test_session() -> Iterator[Session]:
+        session.commit()  # keep the test's own set-up; a failing request rolls back only itself
         try:
             yield session
             session.commit()

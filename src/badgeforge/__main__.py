@@ -101,6 +101,19 @@ def _create_key(settings: Settings, organisation: UUID, name: str, scopes: list[
     _print(f"API key (shown once): {token}")
 
 
+def openapi_json(settings: Settings) -> str:
+    """The OpenAPI document, as committed in ``openapi/openapi.json``."""
+    import json
+
+    from badgeforge.app import create_app
+    from badgeforge.db import make_engine
+
+    engine = make_engine("sqlite://")
+    document = create_app(settings, engine=engine).openapi()
+    engine.dispose()
+    return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="badgeforge", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -112,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--host", default="127.0.0.1")
         command.add_argument("--port", type=int, default=8000)
     commands.add_parser("migrate", help="upgrade the database schema to the latest version")
+    commands.add_parser("openapi", help="print the OpenAPI document of the HTTP API")
     down = commands.add_parser("downgrade", help="downgrade the schema to a revision")
     down.add_argument("revision", help="an Alembic revision, or 'base' for an empty schema")
     org = commands.add_parser("create-organisation", help="create a tenant and its admin key")
@@ -147,6 +161,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     elif arguments.command == "create-organisation":
         _migrate(settings)
         _create_organisation(settings, arguments.name)
+    elif arguments.command == "openapi":
+        _print(openapi_json(settings))
     elif arguments.command == "create-key":
         _create_key(settings, arguments.organisation, arguments.name, arguments.scopes)
 

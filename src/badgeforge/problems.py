@@ -14,7 +14,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from badgeforge.core.errors import BakingError, CoreError, InvalidDocument, InvalidImage
+from badgeforge.core.errors import (
+    BakingError,
+    CoreError,
+    InvalidDocument,
+    InvalidImage,
+    UnsupportedImageType,
+)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 logger = logging.getLogger(__name__)
@@ -135,6 +141,7 @@ PROBLEM_TYPES: tuple[type[Problem], ...] = (
 )
 
 CORE_TO_PROBLEM: dict[type[CoreError], type[Problem]] = {
+    UnsupportedImageType: UnsupportedMediaType,
     InvalidImage: InvalidBadgeImage,
     InvalidDocument: UnprocessableContent,
     BakingError: UnprocessableContent,

@@ -373,7 +373,8 @@ class TestUnbakeSvg:
     @pytest.mark.parametrize(
         "element",
         [
-            '<openbadges:assertion><![CDATA[\n  {"a": "]]]]><![CDATA[>"}\n]]></openbadges:assertion>',
+            "<openbadges:assertion><![CDATA[\n  "
+            '{"a": "]]]]><![CDATA[>"}\n]]></openbadges:assertion>',
             '<openbadges:assertion verify="">{"a": "]]&gt;"}</openbadges:assertion>',
         ],
     )
@@ -424,7 +425,7 @@ class TestUnbake:
 
     @pytest.mark.parametrize("data", [b"\xff\xd8\xff\xe0\x00\x10JFIF", b"hello", b""])
     def test_refuses_other_content(self, data: bytes) -> None:
-        with pytest.raises(BakingError, match="PNG or (an )?SVG"):
+        with pytest.raises(BakingError, match=r"PNG or (an )?SVG"):
             unbake(data)
 
 

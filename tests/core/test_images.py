@@ -117,7 +117,7 @@ class TestInspectPng:
         assert info == ImageInfo("image/png", 40, 30)
 
     def test_refuses_a_side_over_the_limit(self) -> None:
-        with pytest.raises(InvalidImage, match="PNG is 300x20 pixels; .* at most 256"):
+        with pytest.raises(InvalidImage, match=r"PNG is 300x20 pixels; .* at most 256"):
             inspect_png(make_png((300, 20)), max_pixels=10**6, max_side=256)
 
     def test_refuses_too_many_pixels(self) -> None:
@@ -215,6 +215,27 @@ class TestSanitizeSvgRemovesHostileContent:
         for word in ("inkscape", "metadata", "rdf", "<!--", "Generator"):
             assert word not in clean
 
+    @pytest.mark.parametrize(
+        ("svg", "forbidden"),
+        [
+            (b'<?xml-stylesheet href="https://evil.example/x.css"?><svg {ns} {size}/>', "evil"),
+            (b'<svg {ns} {size}><g xml:base="https://evil.example/"/></svg>', "evil"),
+            (b'<svg {ns} {size}><rect fill="&#106;ava&#10;script:x"/></svg>', "script"),
+            (b'<svg {ns} {size}><s:script xmlns:s="{svg}">x()</s:script></svg>', "script"),
+            (b'<svg {ns} {size}><style type="text/xsl">g{{}}</style></svg>', "style"),
+            (b"<svg {ns} {size}><handler>x()</handler><listener/></svg>", "x()"),
+            (b'<svg {ns} {size}><rect style="behavior: url(x.htc)"/></svg>', "htc"),
+            (b'<svg {ns} {size}><rect style="-moz-binding:url(http://evil)"/></svg>', "evil"),
+            (b"<svg {ns} {size}><style>g{{}}&lt;/style&gt;&lt;b&gt;</style></svg>", "style"),
+            (b"<svg {ns} {size}><text>&lt;script&gt;x&lt;/script&gt;</text></svg>", "<script"),
+            (b'<svg {ns} {size}><rect p:onload="x()" xmlns:p="urn:p"/></svg>', "onload"),
+        ],
+    )
+    def test_other_vectors(self, svg: bytes, forbidden: str) -> None:
+        document = svg.decode().format(ns=f'xmlns="{SVG}"', size='width="9" height="9"', svg=SVG)
+        clean, _ = sanitize_svg(document.encode())
+        assert forbidden not in clean.decode()
+
     @pytest.mark.parametrize("name", HOSTILE_FILES)
     def test_sanitising_is_idempotent(self, name: str) -> None:
         once, info = sanitize_svg((FILES / name).read_bytes())
@@ -249,7 +270,8 @@ class TestSanitizeSvgKeepsContent:
     def test_prefixed_svg_is_rewritten_with_default_namespace(self) -> None:
         svg = f'<s:svg xmlns:s="{SVG}" width="5" height="5"><s:rect width="5"/></s:svg>'
         clean, _ = sanitize_svg(svg.encode())
-        assert clean.endswith(f'<svg xmlns="{SVG}" width="5" height="5"><rect width="5"/></svg>'.encode())
+        expected = f'<svg xmlns="{SVG}" width="5" height="5"><rect width="5"/></svg>'
+        assert clean.decode().endswith(expected)
 
 
 class TestSanitizeSvgSize:
@@ -283,7 +305,7 @@ class TestSanitizeSvgSize:
             sanitize_svg(svg_document(attributes))
 
     def test_too_large_is_refused(self) -> None:
-        with pytest.raises(InvalidImage, match="5000x100 pixels; .* at most 4096"):
+        with pytest.raises(InvalidImage, match=r"5000x100 pixels; .* at most 4096"):
             sanitize_svg(svg_document('viewBox="0 0 5000 100"'))
         with pytest.raises(InvalidImage, match="at most 64"):
             sanitize_svg(svg_document('width="65" height="10"'), max_side=64)

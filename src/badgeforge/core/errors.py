@@ -17,5 +17,9 @@ class InvalidImage(CoreError):
     """Image bytes are not an acceptable badge image (type, size, pixels or content)."""
 
 
+class UnsupportedImageType(InvalidImage):
+    """The bytes are not a PNG or SVG image (Open Badges accepts no other type)."""
+
+
 class BakingError(CoreError):
     """An image cannot be baked or unbaked."""

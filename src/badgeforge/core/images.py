@@ -29,7 +29,7 @@ from defusedxml import DefusedXmlException, DTDForbidden
 from defusedxml.ElementTree import ParseError, iterparse
 from PIL import Image
 
-from badgeforge.core.errors import InvalidImage
+from badgeforge.core.errors import InvalidImage, UnsupportedImageType
 
 MediaType = Literal["image/png", "image/svg+xml"]
 
@@ -85,8 +85,10 @@ def sniff_media_type(data: bytes) -> MediaType:
         return "image/svg+xml"
     kind = _other_format(data)
     if kind is not None:
-        raise InvalidImage(f"{kind} images are not accepted: Open Badges images must be PNG or SVG")
-    raise InvalidImage("unrecognised image format: upload a PNG or an SVG file")
+        raise UnsupportedImageType(
+            f"{kind} images are not accepted: Open Badges images must be PNG or SVG"
+        )
+    raise UnsupportedImageType("unrecognised image format: upload a PNG or an SVG file")
 
 
 def _other_format(data: bytes) -> str | None:

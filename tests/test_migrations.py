@@ -1,0 +1,43 @@
+"""Alembic is the only schema source: upgrade from empty, downgrade back, no drift from models."""
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, make_url
+
+from badgeforge.db import Base, import_all_models, make_engine
+from badgeforge.migrate import downgrade, upgrade
+from tests.conftest import BACKENDS, POSTGRES_URL
+
+TABLES = {"organisation", "api_key", "issuer", "badge_class", "award"}
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('migrations') / 'm.db'}"
+    server = make_url(POSTGRES_URL)
+    name = f"{server.database}_migrations"
+    admin = make_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    return server.set(database=name).render_as_string(hide_password=False)
+
+
+def test_upgrade_from_empty_then_downgrade_to_empty(empty_database: str) -> None:
+    upgrade(empty_database)
+    engine = make_engine(empty_database)
+    try:
+        assert TABLES <= set(inspect(engine).get_table_names())
+        import_all_models()
+        with engine.connect() as connection:
+            drift = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        assert drift == [], f"models and migrations differ: {drift}"
+        downgrade(empty_database, "base")
+        assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+        upgrade(empty_database)
+        assert TABLES <= set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
