@@ -1,4 +1,4 @@
-"""Every failure is an RFC 9457 problem: no HTML error pages, no stack traces, no 500 for bad input."""
+"""Every failure is an RFC 9457 problem: no HTML error page, no stack trace, no 500."""
 
 from collections.abc import Iterator
 

@@ -37,9 +37,7 @@ class Page(BaseModel, Generic[T]):
     offset: int
 
 
-def fetch_page(
-    session: Session, statement: Select[R], params: PageParams
-) -> tuple[list[R], int]:
+def fetch_page(session: Session, statement: Select[R], params: PageParams) -> tuple[list[R], int]:
     """Run ``statement`` for one page and count all its rows."""
     total = session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
     rows = list(session.scalars(statement.limit(params.limit).offset(params.offset)))
