@@ -115,7 +115,7 @@ def postgres_version(url: str) -> str:
             version = connection.scalar(text("SHOW server_version"))
     finally:
         engine.dispose()
-    return f"PostgreSQL {version}"
+    return f"PostgreSQL {str(version).split()[0]}"
 
 
 def bench_settings(data_dir: Path, base_url: str, database_url: str = "") -> Settings:

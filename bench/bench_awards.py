@@ -42,7 +42,6 @@ import timeit
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from uuid import UUID
 
 import sqlalchemy
 from _common import (
@@ -126,7 +125,8 @@ def award_unit(
         png = public_service.baked_image(session, links, award_id, "image/png")
         session.commit()
     baked = time.perf_counter()
-    assert body and png.startswith(b"\x89PNG")
+    assert body
+    assert png.startswith(b"\x89PNG")
     return awarded - start, rendered - awarded, baked - rendered
 
 
@@ -307,7 +307,7 @@ def core_table(timings: list[CoreTiming]) -> str:
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--awards", type=int, default=1000, help="timed awards per database (default 1000)"
+        "--awards", type=int, default=2000, help="timed awards per database (default 2000)"
     )
     parser.add_argument(
         "--database-url",

@@ -2,6 +2,7 @@
 
 import json
 from pathlib import Path
+from typing import Any
 
 from badgeforge.__main__ import openapi_json
 from badgeforge.settings import Settings
@@ -29,6 +30,26 @@ def test_every_operation_is_documented() -> None:
                 assert operation.get("security"), f"{where} declares no API key security"
             body = operation.get("requestBody", {}).get("content", {}).get("application/json")
             if body is not None:
-                schema_name = body["schema"]["$ref"].rsplit("/", 1)[1]
-                schema = document["components"]["schemas"][schema_name]
-                assert schema.get("examples"), f"{where} request schema has no example"
+                assert has_example(document, body), f"{where} request has no example"
+            for status, response in operation["responses"].items():
+                for media_type, content in response.get("content", {}).items():
+                    if media_type.startswith("image/"):
+                        continue
+                    assert has_example(document, content), f"{where} {status} {media_type}"
+
+
+def has_example(document: dict[str, Any], content: dict[str, Any]) -> bool:
+    """Whether a request or response content (or the schema it names) carries an example."""
+    if "example" in content or "examples" in content:
+        return True
+    schema = content.get("schema", {})
+    if schema.get("type") == "array":
+        schema = schema["items"]
+    if "$ref" not in schema:
+        return bool(schema.get("examples") or schema.get("example"))
+    component = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    if str(component.get("title", "")).startswith("Page["):
+        component = document["components"]["schemas"][
+            component["properties"]["items"]["items"]["$ref"].rsplit("/", 1)[1]
+        ]
+    return bool(component.get("examples"))

@@ -16,7 +16,7 @@ from badgeforge.badge_classes.api import templates_router
 from badgeforge.db import make_engine, make_sessionmaker
 from badgeforge.issuers.api import router as issuers_router
 from badgeforge.meta import router as meta_router
-from badgeforge.middleware import RequestGuard
+from badgeforge.middleware import HeadAsGet, RequestGuard
 from badgeforge.problems import install_problem_handlers
 from badgeforge.public.api import router as public_router
 from badgeforge.settings import Settings
@@ -90,6 +90,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.sessionmaker = make_sessionmaker(engine)
     install_problem_handlers(app)
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_request_bytes)
+    app.add_middleware(HeadAsGet)
     for router in (
         issuers_router,
         badge_classes_router,

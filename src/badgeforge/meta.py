@@ -1,7 +1,7 @@
 """Service endpoints: health check and the documentation of problem types."""
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import text
 
 from badgeforge import __version__
@@ -12,11 +12,28 @@ router = APIRouter(tags=["service"])
 
 
 class Health(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"status": "ok", "version": "0.1.0"}]}
+    )
+
     status: str
     version: str
 
 
 class ProblemType(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": "/problems/not-found",
+                    "title": "Resource not found",
+                    "status": 404,
+                    "description": "Nothing with that identifier exists for your organisation.",
+                }
+            ]
+        }
+    )
+
     type: str
     title: str
     status: int

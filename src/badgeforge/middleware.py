@@ -87,3 +87,22 @@ def _accepted(content_type: bytes) -> bool:
         or content_type.endswith(b"+json")
         or content_type == b"multipart/form-data"
     )
+
+
+class HeadAsGet:
+    """Answers HEAD like GET without a body (wallets send HEAD to check badge URLs)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, send_headers_only)

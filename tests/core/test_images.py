@@ -15,7 +15,6 @@ from PIL import Image
 from badgeforge.core.baking import bake_svg, unbake_svg
 from badgeforge.core.errors import InvalidImage
 from badgeforge.core.images import (
-    MAX_SVG_DEPTH,
     ImageInfo,
     inspect_png,
     png_to_svg,
@@ -23,6 +22,7 @@ from badgeforge.core.images import (
     sniff_media_type,
     svg_to_png,
 )
+from badgeforge.core.svg import MAX_SVG_DEPTH
 
 FILES = Path(__file__).parent / "files"
 SVG = "http://www.w3.org/2000/svg"

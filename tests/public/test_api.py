@@ -118,6 +118,15 @@ class TestOpenBadgePassportContract:
             assert response.status_code in (404, 422), url
             assert response.headers["content-type"] == "application/problem+json"
 
+    def test_head_answers_like_get_without_body(
+        self, client: TestClient, award_urls: dict[str, str]
+    ) -> None:
+        for url in (award_urls["assertion_url"], award_urls["baked_png_url"]):
+            response = client.head(path(url))
+            assert response.status_code == 200
+            assert response.content == b""
+            assert int(response.headers["content-length"]) > 0
+
     def test_cors_allows_browser_verifiers(
         self, client: TestClient, award_urls: dict[str, str]
     ) -> None:

@@ -1,7 +1,7 @@
 """Request and response shapes of the award API."""
 
 from datetime import datetime
-from typing import Self
+from typing import Any, Self
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
@@ -77,8 +77,31 @@ class AwardRevoke(BaseModel):
     reason: ShortText
 
 
+AWARD_ID = "5d2e8c1a-7b3f-4e9d-a6c0-1f4b8e2d9a73"
+PUBLIC = f"http://localhost:8000/ob2/assertions/{AWARD_ID}"
+READ_EXAMPLE: dict[str, Any] = {
+    "id": AWARD_ID,
+    "badge_class_id": "0b9d5f7e-2c4a-4e8b-8f1d-6a3c9e2b7d40",
+    "recipient_email": "camille.martin@example.org",
+    "recipient_identity": "sha256$8f0c4d8e3c1a5b7e9d2f6a4c8b0e1d3f5a7c9e2b4d6f8a0c1e3b5d7f9a2c4e6b",
+    "issued_on": "2026-11-26T10:00:00Z",
+    "expires": "2028-11-26T10:00:00Z",
+    "narrative": "Camille a appliqué les consignes pendant trois mois d'atelier.",
+    "evidence": [{"url": "https://portfolio.example.org/camille/atelier", "name": "Photos"}],
+    "revoked": False,
+    "revoked_at": None,
+    "revocation_reason": None,
+    "assertion_url": PUBLIC,
+    "baked_png_url": f"{PUBLIC}/baked.png",
+    "baked_svg_url": f"{PUBLIC}/baked.svg",
+    "created_at": "2026-11-26T10:00:00Z",
+}
+
+
 class AwardRead(BaseModel):
     """An award with its public, verifiable URLs."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [READ_EXAMPLE]})
 
     id: UUID
     badge_class_id: UUID

@@ -114,8 +114,24 @@ class BadgeClassUpdate(BaseModel):
     )
 
 
+READ_EXAMPLE: dict[str, Any] = {
+    "id": "0b9d5f7e-2c4a-4e8b-8f1d-6a3c9e2b7d40",
+    **{key: value for key, value in EXAMPLE.items() if key != "image"},
+    "criteria": {"narrative": EXAMPLE["criteria"]["narrative"], "url": None},
+    "image": EXAMPLE["image"],
+    "image_media_type": "image/svg+xml",
+    "image_png_url": "http://localhost:8000/ob2/badge-classes/0b9d5f7e-2c4a-4e8b-8f1d-6a3c9e2b7d40/image.png",
+    "image_svg_url": "http://localhost:8000/ob2/badge-classes/0b9d5f7e-2c4a-4e8b-8f1d-6a3c9e2b7d40/image.svg",
+    "public_url": "http://localhost:8000/ob2/badge-classes/0b9d5f7e-2c4a-4e8b-8f1d-6a3c9e2b7d40",
+    "created_at": "2026-11-26T10:00:00Z",
+    "updated_at": "2026-11-26T10:00:00Z",
+}
+
+
 class BadgeClassRead(BaseModel):
     """A badge class with its public URLs."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [READ_EXAMPLE]})
 
     id: UUID
     issuer_id: UUID
@@ -162,6 +178,18 @@ class BadgeClassRead(BaseModel):
 
 class BadgeTemplateRead(BaseModel):
     """A badge design issuers can start from."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "medaillon",
+                    "title": "Médaillon / Medallion",
+                    "description": "Round medallion with a coloured ring.",
+                }
+            ]
+        }
+    )
 
     name: str
     title: str

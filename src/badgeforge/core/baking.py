@@ -11,22 +11,15 @@ OB 3.0 baking (``openbadgecredential`` / ``openbadges:credential``) is not handl
 from __future__ import annotations
 
 import re
-import struct
 import zlib
 
 # Element is only constructed here; every parse goes through defusedxml.
 from xml.etree.ElementTree import Element
 
 from badgeforge.core.errors import BakingError, InvalidImage
-from badgeforge.core.images import (
-    SVG_NS,
-    PngChunk,
-    SvgTree,
-    iter_png_chunks,
-    parse_svg,
-    serialize_svg,
-    sniff_media_type,
-)
+from badgeforge.core.images import sniff_media_type
+from badgeforge.core.png import PngChunk, build_png_chunk, iter_png_chunks
+from badgeforge.core.svg import SVG_NS, SVG_ROOT_TAG, SvgTree, parse_svg, serialize_svg
 
 OPENBADGES_KEYWORD = "openbadges"
 OPENBADGES_NS = "http://openbadges.org"
@@ -36,7 +29,6 @@ MAX_INFLATED_TEXT = 1024 * 1024
 
 _KEYWORD_FIELD = OPENBADGES_KEYWORD.encode("latin-1") + b"\x00"
 _TEXT_CHUNK_TYPES = frozenset({b"iTXt", b"tEXt", b"zTXt"})
-_MAX_CHUNK_LENGTH = 0x7FFF_FFFF
 _NOT_XML_CHARACTER = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
@@ -112,10 +104,10 @@ def _itxt_chunk(payload: str) -> bytes:
     # keyword NUL, compression flag 0, method 0, empty language tag NUL, empty
     # translated keyword NUL, then the UTF-8 text.
     body = _KEYWORD_FIELD + b"\x00\x00\x00\x00" + text
-    if len(body) > _MAX_CHUNK_LENGTH:
-        raise BakingError("the payload is too large for a PNG chunk")
-    crc = zlib.crc32(body, zlib.crc32(b"iTXt"))
-    return struct.pack(">I", len(body)) + b"iTXt" + body + struct.pack(">I", crc)
+    try:
+        return build_png_chunk(b"iTXt", body)
+    except ValueError as exc:
+        raise BakingError("the payload is too large for a PNG chunk") from exc
 
 
 def _itxt_text(body: bytes) -> str:
@@ -174,7 +166,7 @@ def bake_svg(svg: bytes, *, verify: str, assertion_json: str | None = None) -> b
     otherwise the element is self-closing. The output is UTF-8 with an XML declaration.
     """
     tree = _parse(svg)
-    if tree.root.tag != f"{{{SVG_NS}}}svg":
+    if tree.root.tag != SVG_ROOT_TAG:
         raise BakingError(f'cannot bake: the root element is not <svg xmlns="{SVG_NS}">')
     if not verify.strip():
         raise BakingError("cannot bake: verify is empty")
