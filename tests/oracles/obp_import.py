@@ -1,0 +1,157 @@
+"""Test oracle: Open Badge Passport's import and re-check rules, written from salava's code.
+
+An independent re-implementation (httpx, Pillow, minidom; nothing from badgeforge) of what
+``openbadgefactory/salava`` does when a learner imports a badge (shared/INTEROP.md §2.3):
+the input forms it accepts, OB 2.0 version detection, the same-host rules, recipient
+matching against the learner's verified emails, and the hourly revocation re-check.
+"""
+
+import hashlib
+import io
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from defusedxml import minidom
+from PIL import Image
+
+OB2_CONTEXT = "https://w3id.org/openbadges/v2"
+HASHES = {
+    "sha1": hashlib.sha1,
+    "sha256": hashlib.sha256,
+    "sha512": hashlib.sha512,
+    "md5": hashlib.md5,
+}
+
+
+class ImportRejected(Exception):
+    """Open Badge Passport would refuse this badge; the message says which rule."""
+
+
+@dataclass(frozen=True)
+class ImportedBadge:
+    assertion: dict[str, Any]
+    badge_class: dict[str, Any]
+    issuer: dict[str, Any]
+    image: bytes
+
+
+def _host(url: str) -> str:
+    match = re.match(r"^https?://([^/]+)", url)
+    if match is None:
+        raise ImportRejected(f"not an http(s) URL: {url}")
+    return match.group(1)
+
+
+def _plain_get_json(url: str) -> dict[str, Any]:
+    """salava's http-get: no Accept header, body parsed as JSON whatever its type."""
+    with httpx.Client(follow_redirects=True, timeout=30) as client:
+        del client.headers["Accept"]
+        response = client.get(url)
+    if response.status_code >= 400:
+        raise ImportRejected(f"{url} answered HTTP {response.status_code}")
+    try:
+        document: dict[str, Any] = json.loads(response.content)
+    except ValueError as exc:
+        raise ImportRejected(f"{url} did not answer JSON to a request without Accept") from exc
+    return document
+
+
+def _json_get(url: str) -> dict[str, Any]:
+    response = httpx.get(url, headers={"Accept": "application/json"}, follow_redirects=True)
+    document: dict[str, Any] = response.json()
+    return document
+
+
+def _baked_text(data: bytes) -> str:
+    if data.startswith(b"\x89PNG"):
+        text = Image.open(io.BytesIO(data)).text  # tEXt, zTXt and iTXt chunks
+        value = text.get("openbadges") or text.get("openbadge")
+        if not value:
+            raise ImportRejected("PNG has no openbadges text chunk")
+        return str(value)
+    document = minidom.parseString(data)
+    stack = [(document.documentElement, 0)]
+    while stack:
+        element, depth = stack.pop()
+        if element.tagName == "openbadges:assertion":  # raw tag name, as clojure.xml sees it
+            verify = element.getAttribute("verify")
+            if not verify:
+                raise ImportRejected("SVG openbadges:assertion has no verify attribute")
+            return str(verify)
+        if depth < 10:
+            stack.extend((child, depth + 1) for child in element.childNodes if child.nodeType == 1)
+    raise ImportRejected("SVG has no openbadges:assertion element")
+
+
+def _fetch_hosted(text: str) -> tuple[dict[str, Any], str]:
+    text = text.strip()
+    if re.match(r"^https?://", text):
+        return _plain_get_json(text), text
+    if text.startswith("{"):
+        embedded = json.loads(text)
+        verification = embedded.get("verification") or embedded.get("verify") or {}
+        if str(verification.get("type", "")).lower() not in ("hosted", "hostedbadge"):
+            raise ImportRejected("embedded JSON is accepted only for hosted badges")
+        url = verification.get("url") or embedded["id"]
+        return _plain_get_json(url), url
+    raise ImportRejected("only URLs and hosted JSON are handled by this oracle")
+
+
+def _recipient_matches(recipient: dict[str, Any], email: str) -> bool:
+    variants = {email, email.upper(), email.lower(), email.capitalize()}
+    identity = str(recipient.get("identity", ""))
+    if not recipient.get("hashed"):
+        return identity in variants
+    algorithm, _, digest = identity.partition("$")
+    if algorithm not in HASHES:
+        return False
+    salt = str(recipient.get("salt") or "")
+    return any(
+        HASHES[algorithm]((variant + salt).encode()).hexdigest() == digest.lower()
+        for variant in variants
+    )
+
+
+def import_badge(data: str | bytes, *, verified_emails: list[str]) -> ImportedBadge:
+    """Import like Open Badge Passport: raises ImportRejected with the failing rule."""
+    text = _baked_text(data) if isinstance(data, bytes) else data
+    assertion, fetched_from = _fetch_hosted(text)
+    if "id" not in assertion or assertion.get("@context") != OB2_CONTEXT:
+        raise ImportRejected("not detected as OB 2.0 (needs id and the plain-string v2 context)")
+    if not (
+        fetched_from.startswith(assertion["id"]) or _host(fetched_from) == _host(assertion["id"])
+    ):
+        raise ImportRejected("assertion fetched from another host than its id")
+    badge_url = (
+        assertion["badge"] if isinstance(assertion["badge"], str) else assertion["badge"]["id"]
+    )
+    if _host(badge_url) != _host(assertion["id"]):
+        raise ImportRejected("BadgeClass not on the same host as the assertion")
+    if not any(_recipient_matches(assertion["recipient"], email) for email in verified_emails):
+        raise ImportRejected("Userdoesnotownthisbadge")
+    badge_class = _json_get(badge_url)
+    issuer = badge_class["issuer"]
+    issuer = _json_get(issuer) if isinstance(issuer, str) else issuer
+    image_url = (
+        badge_class["image"]
+        if isinstance(badge_class["image"], str)
+        else badge_class["image"]["id"]
+    )
+    image = httpx.get(image_url, follow_redirects=True).content
+    if not (image.startswith(b"\x89PNG") or b"<svg" in image[:1024]):
+        raise ImportRejected("badge image is neither PNG nor SVG")
+    return ImportedBadge(assertion, badge_class, issuer, image)
+
+
+def recheck_revoked(assertion_url: str) -> bool:
+    """The hourly re-check: 410, or ``revoked: true`` in a body typed application/json."""
+    response = httpx.get(assertion_url, headers={"Accept": "application/json"})
+    if response.status_code == 410:
+        return True
+    if "application/json" in response.headers.get("content-type", ""):
+        return bool(response.json().get("revoked"))
+    return False
+
