@@ -18,10 +18,11 @@ pick_python() {
 
 ensure_venv() {
   local extras="$1" stamp="$VENV/.badgeforge-installed-$1"
-  local want; want="$(sha256sum "$ROOT/pyproject.toml" | cut -d' ' -f1)"
   if [ ! -x "$VENV/bin/python" ]; then
     "$(pick_python)" -m venv "$VENV"
   fi
+  local want; want="$("$VENV/bin/python" -c 'import hashlib, sys
+print(hashlib.sha256(open(sys.argv[1], "rb").read()).hexdigest())' "$ROOT/pyproject.toml")"
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     echo "Installing badgeforge and its dependencies into .venv ..." >&2
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip

@@ -154,4 +154,3 @@ def recheck_revoked(assertion_url: str) -> bool:
     if "application/json" in response.headers.get("content-type", ""):
         return bool(response.json().get("revoked"))
     return False
-
