@@ -121,10 +121,10 @@ def postgres_version(url: str) -> str:
 def bench_settings(data_dir: Path, base_url: str, database_url: str = "") -> Settings:
     """Settings independent of the caller's environment and ``.env`` file."""
     return Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         data_dir=data_dir,
         database_url=database_url,
-        public_base_url=base_url,  # type: ignore[arg-type]
+        public_base_url=base_url,
     )
 
 

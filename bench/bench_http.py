@@ -3,7 +3,7 @@
 Usage::
 
     .venv/bin/python bench/bench_http.py [--requests N] [--duration S] [--concurrency C]
-                                         [--database-url URL]
+                                         [--only TEXT] [--database-url URL]
 
 A fresh SQLite file in a temporary folder (or, with ``--database-url``, a scratch PostgreSQL
 database that is created and then dropped) is migrated and given one organisation with an
@@ -11,19 +11,23 @@ admin key. Then ``badgeforge serve`` (uvicorn, one process, its default settings
 log, which goes to a file) is started as a subprocess on 127.0.0.1 on a free port. Over the
 API, the script creates an issuer, a template-rendered badge class and ``--awards`` awards.
 
-Each endpoint is then loaded by ``--concurrency`` threads, each with its own keep-alive
-``httpx.Client``, until ``--requests`` requests have completed or ``--duration`` seconds have
-passed, whichever comes first (after a few untimed warm-up requests):
+Each endpoint is then loaded by ``--concurrency`` threads (default 4), each with its own
+keep-alive ``httpx.Client``, until ``--requests`` requests have completed or ``--duration``
+seconds have passed, whichever comes first, after 20 untimed warm-up requests:
 
+- ``GET /health``                         (baseline: the HTTP stack, a session, ``SELECT 1``)
 - ``GET /ob2/assertions/{id}/baked.png``  (assertion rendered, PNG baked per request)
 - ``GET /ob2/assertions/{id}/baked.svg``  (assertion rendered, SVG parsed and baked)
 - ``GET /ob2/assertions/{id}``            (hosted OB 2.0 Assertion JSON)
-- ``POST /api/v1/awards``                 (API key check, award, commit, 201 JSON)
+- ``POST /api/v1/awards``                 (API key check, award, commit, 201 JSON), once
+  with ``--concurrency`` threads and once with a single client.
 
-GETs cycle over the seeded awards. Latency is measured per request in the client; req/s is
-completed requests over the wall time of the run. Server CPU per request (from
-``/proc/<pid>/stat``) tells whether the server or the client was the limit. The server is
-stopped at the end. Prints a Markdown table at the end.
+GETs cycle over the seeded awards. Latency is measured per request in the client and its
+percentiles cover successful requests; "OK req/s" is successful responses over the wall time
+of the run; anything else (other status, transport error, ``--timeout``) is an error.
+Server CPU per request (from ``/proc/<pid>/stat``) tells whether the server or the client
+was the limit. Exceptions found in the server log are summarised. The server is stopped and
+the temporary files removed at the end. Prints a Markdown table at the end.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -38,8 +43,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,21 +80,27 @@ class Endpoint:
     name: str
     expected_status: int
     request: Request
+    concurrency: int | None = None
+    """Client threads for this endpoint; None means ``--concurrency``."""
 
 
 @dataclass
 class RunResult:
     endpoint: str
+    concurrency: int
     latencies: list[float] = field(default_factory=list)
-    errors: int = 0
-    first_error: str = ""
+    errors: list[str] = field(default_factory=list)
     wall: float = 0.0
     server_cpu: float = 0.0
     client_cpu: float = 0.0
 
     @property
     def completed(self) -> int:
-        return len(self.latencies) + self.errors
+        return len(self.latencies) + len(self.errors)
+
+    def error_summary(self) -> str:
+        kinds = Counter(error.split(":")[0].split(" after ")[0] for error in self.errors)
+        return ", ".join(f"{count} x {kind}" for kind, count in kinds.most_common())
 
 
 # --------------------------------------------------------------------------- server
@@ -110,7 +122,10 @@ def process_cpu_seconds(pid: int) -> float:
 
 @contextmanager
 def running_server(database_url: str, workdir: Path) -> Iterator[tuple[str, str, int]]:
-    """Migrate, create an organisation, serve; yields the base URL, admin token and pid."""
+    """Migrate, create an organisation, serve; yields the base URL, admin token and pid.
+
+    The server's output goes to ``<workdir>/server.log``.
+    """
     upgrade(database_url)
     engine = make_engine(database_url)
     with make_sessionmaker(engine)() as session, session.begin():
@@ -125,7 +140,7 @@ def running_server(database_url: str, workdir: Path) -> Iterator[tuple[str, str,
         "BADGEFORGE_DATABASE_URL": database_url,
         "BADGEFORGE_PUBLIC_BASE_URL": base_url,
     }
-    log_path = workdir / "server.log"
+    log_path = server_log(workdir)
     with log_path.open("wb") as log:
         server = subprocess.Popen(
             [sys.executable, "-m", "badgeforge", "serve", "--host", HOST, "--port", str(port)],
@@ -144,6 +159,17 @@ def running_server(database_url: str, workdir: Path) -> Iterator[tuple[str, str,
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def server_log(workdir: Path) -> Path:
+    return workdir / "server.log"
+
+
+def logged_exceptions(log_path: Path) -> Counter[str]:
+    """The final exception lines of the tracebacks in the server log, counted."""
+    pattern = re.compile(r"^\w[\w.]*(?:Error|Exception): .*")
+    with log_path.open(encoding="utf-8", errors="replace") as log:
+        return Counter(line.strip()[:160] for line in log if pattern.match(line))
 
 
 def wait_until_up(base_url: str, server: subprocess.Popen[bytes], log_path: Path) -> None:
@@ -170,14 +196,10 @@ def seed(base_url: str, token: str, awards: int) -> tuple[str, list[str]]:
         issuer = checked(client.post("/api/v1/issuers", json=ISSUER), 201)
         body = {"issuer_id": issuer["id"], **BADGE_CLASS}
         badge_class_id = str(checked(client.post("/api/v1/badge-classes", json=body), 201)["id"])
-        award_ids = [
-            str(
-                checked(client.post("/api/v1/awards", json=award_body(badge_class_id, index)), 201)[
-                    "id"
-                ]
-            )
-            for index in range(awards)
-        ]
+        award_ids = []
+        for index in range(awards):
+            award = client.post("/api/v1/awards", json=award_body(badge_class_id, index))
+            award_ids.append(str(checked(award, 201)["id"]))
     return badge_class_id, award_ids
 
 
@@ -201,7 +223,13 @@ def endpoints(badge_class_id: str, award_ids: list[str], token: str) -> list[End
         return award_ids[index % len(award_ids)]
 
     auth = {"Authorization": f"Bearer {token}"}
+
+    def post_award(client: httpx.Client, index: int) -> httpx.Response:
+        body = award_body(badge_class_id, 1_000_000 + index)
+        return client.post("/api/v1/awards", json=body, headers=auth)
+
     return [
+        Endpoint("GET /health (baseline)", 200, lambda client, _: client.get("/health")),
         Endpoint(
             "GET baked PNG",
             200,
@@ -219,15 +247,8 @@ def endpoints(badge_class_id: str, award_ids: list[str], token: str) -> list[End
                 f"/ob2/assertions/{award_id(i)}", headers={"Accept": "application/json"}
             ),
         ),
-        Endpoint(
-            "POST /api/v1/awards",
-            201,
-            lambda client, i: client.post(
-                "/api/v1/awards",
-                json=award_body(badge_class_id, 1_000_000 + i),
-                headers=auth,
-            ),
-        ),
+        Endpoint("POST /api/v1/awards", 201, post_award),
+        Endpoint("POST /api/v1/awards", 201, post_award, concurrency=1),
     ]
 
 
@@ -241,21 +262,27 @@ def load(
     requests: int,
     duration: float,
     concurrency: int,
+    timeout: float,
     server_pid: int,
     offset: int,
 ) -> RunResult:
-    """Run ``requests`` requests (or for ``duration`` s) from ``concurrency`` threads."""
-    result = RunResult(endpoint.name)
+    """Run ``requests`` requests (or for ``duration`` s) from ``concurrency`` threads.
+
+    Every thread stops at the deadline; a request in flight then ends within ``timeout``.
+    """
+    result = RunResult(endpoint.name, concurrency)
     lock = threading.Lock()
     counter = itertools.count()
-    start_line = threading.Barrier(concurrency + 1)
+    start_line = threading.Barrier(concurrency + 1, timeout=START_TIMEOUT)
+    with httpx.Client(base_url=base_url, timeout=timeout) as client:
+        for index in range(WARMUP_REQUESTS):
+            with suppress(httpx.HTTPError):
+                endpoint.request(client, offset - 1 - index)
 
     def worker() -> None:
         latencies: list[float] = []
         errors: list[str] = []
-        with httpx.Client(base_url=base_url, timeout=30) as client:
-            for index in range(WARMUP_REQUESTS // concurrency + 1):
-                endpoint.request(client, offset - 1 - index)
+        with httpx.Client(base_url=base_url, timeout=timeout) as client:
             start_line.wait()
             stop = time.perf_counter() + duration
             while time.perf_counter() < stop:
@@ -266,16 +293,15 @@ def load(
                 try:
                     response = endpoint.request(client, offset + index)
                 except httpx.HTTPError as exc:
-                    errors.append(repr(exc))
+                    errors.append(f"{type(exc).__name__} after {time.perf_counter() - began:.1f} s")
                     continue
                 if response.status_code == endpoint.expected_status:
                     latencies.append(time.perf_counter() - began)
                 else:
-                    errors.append(f"HTTP {response.status_code}: {response.text[:200]}")
+                    errors.append(f"HTTP {response.status_code}: {response.text[:300]}")
         with lock:
             result.latencies += latencies
-            result.errors += len(errors)
-            result.first_error = result.first_error or (errors[0] if errors else "")
+            result.errors += errors
 
     threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
     for thread in threads:
@@ -284,7 +310,7 @@ def load(
     server_cpu, client_cpu = process_cpu_seconds(server_pid), time.process_time()
     began = time.perf_counter()
     for thread in threads:
-        thread.join()
+        thread.join(timeout=duration + timeout + 5)
     result.wall = time.perf_counter() - began
     result.server_cpu = process_cpu_seconds(server_pid) - server_cpu
     result.client_cpu = time.process_time() - client_cpu
@@ -302,8 +328,9 @@ def table(results: list[RunResult]) -> str:
             [
                 result.endpoint,
                 str(result.completed),
-                str(result.errors),
-                f"{result.completed / result.wall:.0f}",
+                str(result.concurrency),
+                str(len(result.errors)),
+                f"{len(result.latencies) / result.wall:.0f}",
                 f"{percentile(result.latencies, 0.50) * 1000:.1f}",
                 f"{percentile(result.latencies, 0.95) * 1000:.1f}",
                 f"{percentile(result.latencies, 0.99) * 1000:.1f}",
@@ -315,8 +342,9 @@ def table(results: list[RunResult]) -> str:
     header = [
         "Endpoint",
         "Requests",
+        "Clients",
         "Errors",
-        "Req/s",
+        "OK req/s",
         "p50 (ms)",
         "p95 (ms)",
         "p99 (ms)",
@@ -338,6 +366,14 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=4, help="client threads (default 4)")
     parser.add_argument("--awards", type=int, default=50, help="awards seeded for the GETs")
     parser.add_argument(
+        "--timeout", type=float, default=10.0, help="client timeout per request (default 10 s)"
+    )
+    parser.add_argument(
+        "--only",
+        metavar="TEXT",
+        help="run only the endpoints whose name contains TEXT (e.g. PNG, SVG, JSON, POST)",
+    )
+    parser.add_argument(
         "--database-url",
         metavar="URL",
         help="serve from PostgreSQL instead of SQLite: a scratch database to create and drop, "
@@ -346,8 +382,8 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     arguments = parser.parse_args(argv)
     if min(arguments.requests, arguments.concurrency, arguments.awards) < 1:
         parser.error("--requests, --concurrency and --awards must be positive")
-    if not 0 < arguments.duration <= 600:
-        parser.error("--duration must be in (0, 600] seconds")
+    if not 0 < arguments.duration <= 600 or not 0 < arguments.timeout <= 600:
+        parser.error("--duration and --timeout must be in (0, 600] seconds")
     return arguments
 
 
@@ -365,24 +401,35 @@ def main(argv: list[str] | None = None) -> None:
         base_url, token, pid = stack.enter_context(running_server(database_url, workdir))
         print(f"server {base_url} (pid {pid}, {database}); seeding {arguments.awards} awards…")
         badge_class_id, award_ids = seed(base_url, token, arguments.awards)
-        for offset, endpoint in enumerate(endpoints(badge_class_id, award_ids, token)):
+        selected = [
+            endpoint
+            for endpoint in endpoints(badge_class_id, award_ids, token)
+            if not arguments.only or arguments.only.lower() in endpoint.name.lower()
+        ]
+        for offset, endpoint in enumerate(selected):
             result = load(
                 base_url,
                 endpoint,
                 requests=arguments.requests,
                 duration=arguments.duration,
-                concurrency=arguments.concurrency,
+                concurrency=endpoint.concurrency or arguments.concurrency,
+                timeout=arguments.timeout,
                 server_pid=pid,
                 offset=offset * 10_000_000,
             )
             print(
-                f"{endpoint.name}: {result.completed} requests in {result.wall:.1f} s, "
-                f"{result.completed / result.wall:.0f} req/s, {result.errors} errors",
+                f"{endpoint.name} x {result.concurrency}: {result.completed} requests in "
+                f"{result.wall:.1f} s, {len(result.latencies) / result.wall:.0f} OK req/s, "
+                f"{len(result.errors)} errors",
                 flush=True,
             )
-            if result.first_error:
-                print(f"  first error: {result.first_error}", flush=True)
+            if result.errors:
+                print(f"  errors: {result.error_summary()}", flush=True)
+                print(f"  first: {result.errors[0]}", flush=True)
             results.append(result)
+        exceptions = logged_exceptions(server_log(workdir))
+        for line, count in exceptions.most_common(3):
+            print(f"server log, {count} traceback(s) ending: {line}")
 
     print()
     print(

@@ -76,17 +76,33 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_on_begin(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+    connection.exec_driver_sql(f"BEGIN {mode}")
 
 
-def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    """A session factory whose objects stay readable after commit."""
-    return sessionmaker(bind=engine, expire_on_commit=False)
+def make_sessionmaker(engine: Engine, *, writer: bool = False) -> sessionmaker[Session]:
+    """A session factory whose objects stay readable after commit.
+
+    ``writer`` sessions take SQLite's write lock when they begin (``BEGIN IMMEDIATE``), so
+    concurrent writers wait for each other (busy timeout) instead of failing with
+    "database is locked" when a read-then-write transaction cannot upgrade its lock.
+    It changes nothing on PostgreSQL.
+    """
+    bind = engine.execution_options(sqlite_begin="IMMEDIATE") if writer else engine
+    return sessionmaker(bind=bind, expire_on_commit=False)
+
+
+def _may_write(request: Request) -> bool:
+    # Authenticated API calls may write (even a GET records the key's last use).
+    return request.method not in ("GET", "HEAD") or request.url.path.startswith("/api/")
 
 
 def get_session(request: Request) -> Iterator[Session]:
     """One unit of work per request: commit on success, roll back on any error."""
-    factory: sessionmaker[Session] = request.app.state.sessionmaker
+    state = request.app.state
+    factory: sessionmaker[Session] = (
+        state.writer_sessionmaker if _may_write(request) else state.sessionmaker
+    )
     with factory() as session:
         try:
             yield session
