@@ -1,6 +1,8 @@
 """Service endpoints: health check and the documentation of problem types."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import text
 
@@ -38,6 +40,28 @@ class ProblemType(BaseModel):
     title: str
     status: int
     description: str
+
+
+SWAGGER_ASSETS = "/static/swagger-ui"
+
+
+@router.get("/docs", include_in_schema=False)
+def swagger_ui(request: Request) -> HTMLResponse:
+    """Swagger UI, served from bundled assets (no third-party CDN)."""
+    return get_swagger_ui_html(
+        openapi_url="/openapi.json",
+        title=f"{request.app.title} — API",
+        swagger_js_url=f"{SWAGGER_ASSETS}/swagger-ui-bundle.js",
+        swagger_css_url=f"{SWAGGER_ASSETS}/swagger-ui.css",
+        swagger_favicon_url=f"{SWAGGER_ASSETS}/favicon-32x32.png",
+        swagger_ui_parameters={"persistAuthorization": True},
+    )
+
+
+@router.get("/", include_in_schema=False)
+def home() -> RedirectResponse:
+    """The service's home is its interactive API documentation."""
+    return RedirectResponse("/docs")
 
 
 @router.get("/health", summary="Health check")
