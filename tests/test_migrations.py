@@ -9,7 +9,7 @@ from badgeforge.db import Base, import_all_models, make_engine
 from badgeforge.migrate import downgrade, upgrade
 from tests.conftest import BACKENDS, POSTGRES_URL
 
-TABLES = {"organisation", "api_key", "issuer", "badge_class", "award"}
+TABLES = {"organisation", "api_key", "issuer", "badge_class", "award", "idempotent_request"}
 
 
 @pytest.fixture(params=BACKENDS)

@@ -15,7 +15,7 @@ from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
     "ck": "ck_%(table_name)s_%(constraint_name)s",
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
@@ -117,9 +117,10 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 def import_all_models() -> None:
     """Import every domain's models so ``Base.metadata`` is complete (Alembic, tests)."""
+    from badgeforge import idempotency
     from badgeforge.access import models as access_models
     from badgeforge.awards import models as award_models
     from badgeforge.badge_classes import models as badge_class_models
     from badgeforge.issuers import models as issuer_models
 
-    del access_models, award_models, badge_class_models, issuer_models
+    del idempotency, access_models, award_models, badge_class_models, issuer_models

@@ -3,13 +3,15 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, status
+from fastapi.responses import JSONResponse
 from pydantic import EmailStr
 
 from badgeforge.awards import service
 from badgeforge.awards.schemas import AwardCreate, AwardRead, AwardRevoke
 from badgeforge.db import SessionDep
 from badgeforge.deps import LinksDep
+from badgeforge.idempotency import IdempotencyKey, idempotent
 from badgeforge.pagination import Page, PageDep
 from badgeforge.problems import Conflict, Forbidden, NotFound, Unauthorized, problem_responses
 from badgeforge.security import IssueAccess, ReadAccess
@@ -24,19 +26,34 @@ router = APIRouter(
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
+    response_model=AwardRead,
     summary="Award a badge",
-    responses=problem_responses(NotFound),
+    responses=problem_responses(NotFound, Conflict),
 )
 def create_award(
-    body: AwardCreate, session: SessionDep, principal: IssueAccess, links: LinksDep
-) -> AwardRead:
+    request: Request,
+    body: AwardCreate,
+    session: SessionDep,
+    principal: IssueAccess,
+    links: LinksDep,
+    idempotency_key: IdempotencyKey = None,
+) -> AwardRead | JSONResponse:
     """Award a badge class to a learner's email address.
 
     The response gives the hosted assertion URL (what a wallet such as Open Badge Passport
     imports) and the baked PNG and SVG. The learner must add and verify this same address
-    in their wallet. Needs the `issue` scope.
+    in their wallet. Send an `Idempotency-Key` to retry safely without awarding twice.
+    Needs the `issue` scope.
     """
-    return AwardRead.from_model(service.award(session, principal, body), links)
+    return idempotent(
+        request,
+        session,
+        principal,
+        idempotency_key,
+        body,
+        lambda: AwardRead.from_model(service.award(session, principal, body), links),
+        status_code=status.HTTP_201_CREATED,
+    )
 
 
 @router.get("", summary="List awards")
@@ -74,16 +91,30 @@ def get_award(
 
 @router.post(
     "/{award_id}/revoke",
+    response_model=AwardRead,
     summary="Revoke an award",
     responses=problem_responses(NotFound, Conflict),
 )
 def revoke_award(
+    request: Request,
     award_id: UUID,
     body: AwardRevoke,
     session: SessionDep,
     principal: IssueAccess,
     links: LinksDep,
-) -> AwardRead:
+    idempotency_key: IdempotencyKey = None,
+) -> AwardRead | JSONResponse:
     """Withdraw an award with a reason. Its public URL then answers `410 Gone`, which
-    wallets and verifiers read as revoked. Revocation cannot be undone."""
-    return AwardRead.from_model(service.revoke(session, principal, award_id, body.reason), links)
+    wallets and verifiers read as revoked. Revocation cannot be undone; revoking a revoked
+    award is a conflict, unless it is a retry with the same `Idempotency-Key`."""
+    return idempotent(
+        request,
+        session,
+        principal,
+        idempotency_key,
+        body,
+        lambda: AwardRead.from_model(
+            service.revoke(session, principal, award_id, body.reason), links
+        ),
+        status_code=status.HTTP_200_OK,
+    )

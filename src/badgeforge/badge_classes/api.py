@@ -3,7 +3,8 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, File, Query, UploadFile, status
+from fastapi import APIRouter, File, Query, Request, UploadFile, status
+from fastapi.responses import JSONResponse
 
 from badgeforge.badge_classes import service
 from badgeforge.badge_classes.schemas import (
@@ -14,6 +15,7 @@ from badgeforge.badge_classes.schemas import (
 )
 from badgeforge.db import SessionDep
 from badgeforge.deps import LinksDep, SettingsDep
+from badgeforge.idempotency import IdempotencyKey, idempotent
 from badgeforge.images import list_templates, read_upload
 from badgeforge.pagination import Page, PageDep
 from badgeforge.problems import (
@@ -42,23 +44,36 @@ templates_router = APIRouter(
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
+    response_model=BadgeClassRead,
     summary="Create a badge class",
-    responses=problem_responses(NotFound, InvalidBadgeImage),
+    responses=problem_responses(NotFound, InvalidBadgeImage, Conflict),
 )
 def create_badge_class(
+    request: Request,
     body: BadgeClassCreate,
     session: SessionDep,
     principal: ManageAccess,
     links: LinksDep,
     settings: SettingsDep,
-) -> BadgeClassRead:
+    idempotency_key: IdempotencyKey = None,
+) -> BadgeClassRead | JSONResponse:
     """Create a badge class: what it recognises, its criteria and competency alignments.
 
     The image is generated from a template with the badge's name; upload your own design
     afterwards with `PUT /api/v1/badge-classes/{id}/image`. Needs the `manage` scope.
+    An `Idempotency-Key` makes retries safe.
     """
-    badge_class = service.create(session, principal, body, settings)
-    return BadgeClassRead.from_model(badge_class, links)
+    return idempotent(
+        request,
+        session,
+        principal,
+        idempotency_key,
+        body,
+        lambda: BadgeClassRead.from_model(
+            service.create(session, principal, body, settings), links
+        ),
+        status_code=status.HTTP_201_CREATED,
+    )
 
 
 @router.get("", summary="List badge classes")

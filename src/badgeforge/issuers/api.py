@@ -2,10 +2,12 @@
 
 from uuid import UUID
 
-from fastapi import APIRouter, File, UploadFile, status
+from fastapi import APIRouter, File, Request, UploadFile, status
+from fastapi.responses import JSONResponse
 
 from badgeforge.db import SessionDep
 from badgeforge.deps import LinksDep, SettingsDep
+from badgeforge.idempotency import IdempotencyKey, idempotent
 from badgeforge.images import read_upload
 from badgeforge.issuers import service
 from badgeforge.issuers.schemas import IssuerCreate, IssuerRead, IssuerUpdate
@@ -31,17 +33,31 @@ router = APIRouter(
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
+    response_model=IssuerRead,
     summary="Create an issuer",
-    responses=problem_responses(),
+    responses=problem_responses(Conflict),
 )
 def create_issuer(
-    body: IssuerCreate, session: SessionDep, principal: ManageAccess, links: LinksDep
-) -> IssuerRead:
+    request: Request,
+    body: IssuerCreate,
+    session: SessionDep,
+    principal: ManageAccess,
+    links: LinksDep,
+    idempotency_key: IdempotencyKey = None,
+) -> IssuerRead | JSONResponse:
     """Create an issuer profile: the name, web site and contact shown on every badge it awards.
 
-    Needs the `manage` scope.
+    Needs the `manage` scope. An `Idempotency-Key` makes retries safe.
     """
-    return IssuerRead.from_model(service.create(session, principal, body), links)
+    return idempotent(
+        request,
+        session,
+        principal,
+        idempotency_key,
+        body,
+        lambda: IssuerRead.from_model(service.create(session, principal, body), links),
+        status_code=status.HTTP_201_CREATED,
+    )
 
 
 @router.get("", summary="List issuers")

@@ -1,0 +1,113 @@
+"""Safe retries: an ``Idempotency-Key`` header makes a POST happen at most once.
+
+The first request with a key runs and its response is stored in the same transaction as
+its writes; a retry with the same key and the same request replays that response (with
+``Idempotent-Replayed: true``) instead of awarding a badge twice. The same key with a
+different request is refused. Keys are scoped to the organisation and kept 24 hours.
+"""
+
+import hashlib
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Annotated, Any, TypeVar
+from uuid import UUID, uuid4
+
+from fastapi import Header, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import JSON, Integer, String, UniqueConstraint, delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from badgeforge.db import Base, UTCDateTime, utcnow
+from badgeforge.problems import Conflict, UnprocessableContent
+from badgeforge.security import Principal
+from badgeforge.tenancy import OrganisationOwned
+
+RETENTION = timedelta(hours=24)
+REPLAY_HEADER = "Idempotent-Replayed"
+T = TypeVar("T", bound=BaseModel)
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=255,
+        description="Any unique string (a UUID); a retry with the same key and body is "
+        "answered with the first response instead of being applied twice.",
+    ),
+]
+
+
+class IdempotentRequest(OrganisationOwned, Base):
+    """The stored response of a POST made with an Idempotency-Key."""
+
+    __tablename__ = "idempotent_request"
+    __table_args__ = (UniqueConstraint("organisation_id", "key"),)
+
+    id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
+    key: Mapped[str] = mapped_column(String(255))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int] = mapped_column(Integer)
+    response: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+
+def _fingerprint(request: Request, payload: BaseModel | None) -> str:
+    body = payload.model_dump_json() if payload is not None else ""
+    text = f"{request.method} {request.url.path}\n{body}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def idempotent(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    key: str | None,
+    payload: BaseModel | None,
+    action: Callable[[], T],
+    *,
+    status_code: int,
+) -> T | JSONResponse:
+    """Run ``action`` once per key; a retry gets the stored response back."""
+    if key is None:
+        return action()
+    now = utcnow()
+    session.execute(
+        delete(IdempotentRequest).where(
+            IdempotentRequest.organisation_id == principal.organisation_id,
+            IdempotentRequest.created_at < now - RETENTION,
+        )
+    )
+    fingerprint = _fingerprint(request, payload)
+    stored = session.scalar(
+        select(IdempotentRequest).where(
+            IdempotentRequest.organisation_id == principal.organisation_id,
+            IdempotentRequest.key == key,
+        )
+    )
+    if stored is not None:
+        if stored.fingerprint != fingerprint:
+            raise UnprocessableContent(
+                "This Idempotency-Key was already used for a different request; "
+                "use a new key for a new request."
+            )
+        return JSONResponse(
+            stored.response, status_code=stored.status_code, headers={REPLAY_HEADER: "true"}
+        )
+    result = action()
+    record = IdempotentRequest(
+        organisation_id=principal.organisation_id,
+        key=key,
+        fingerprint=fingerprint,
+        status_code=status_code,
+        response=result.model_dump(mode="json"),
+        created_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(record)
+    except IntegrityError as exc:
+        raise Conflict("A request with this Idempotency-Key is in progress; retry it.") from exc
+    return result

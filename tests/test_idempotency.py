@@ -1,0 +1,104 @@
+"""Retrying a POST with the same Idempotency-Key never awards a badge twice."""
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from badgeforge.settings import Settings
+from tests.factories import Tenant, create_badge_class, create_issuer, create_tenant
+
+
+def setup_award(session: Session, settings: Settings) -> tuple[Tenant, dict[str, str]]:
+    tenant = create_tenant(session)
+    issuer = create_issuer(session, tenant)
+    badge_class = create_badge_class(session, tenant, settings, issuer.id)
+    return tenant, {"badge_class_id": str(badge_class.id), "recipient_email": "a@example.org"}
+
+
+class TestIdempotencyKey:
+    def test_retry_replays_the_first_response(
+        self, client: TestClient, session: Session, settings: Settings
+    ) -> None:
+        tenant, body = setup_award(session, settings)
+        headers = {**tenant.headers, "Idempotency-Key": "award-42"}
+        first = client.post("/api/v1/awards", json=body, headers=headers)
+        retry = client.post("/api/v1/awards", json=body, headers=headers)
+        assert first.status_code == retry.status_code == 201
+        assert retry.json() == first.json()
+        assert retry.headers["idempotent-replayed"] == "true"
+        assert "idempotent-replayed" not in first.headers
+        listed = client.get("/api/v1/awards", headers=tenant.headers).json()
+        assert listed["total"] == 1
+
+    def test_without_a_key_each_post_awards(
+        self, client: TestClient, session: Session, settings: Settings
+    ) -> None:
+        tenant, body = setup_award(session, settings)
+        client.post("/api/v1/awards", json=body, headers=tenant.headers)
+        client.post("/api/v1/awards", json=body, headers=tenant.headers)
+        assert client.get("/api/v1/awards", headers=tenant.headers).json()["total"] == 2
+
+    def test_same_key_for_another_request_is_refused(
+        self, client: TestClient, session: Session, settings: Settings
+    ) -> None:
+        tenant, body = setup_award(session, settings)
+        headers = {**tenant.headers, "Idempotency-Key": "k1"}
+        assert client.post("/api/v1/awards", json=body, headers=headers).status_code == 201
+        other = {**body, "recipient_email": "b@example.org"}
+        response = client.post("/api/v1/awards", json=other, headers=headers)
+        assert response.status_code == 422
+        assert "Idempotency-Key" in response.json()["detail"]
+
+    def test_a_failed_request_is_not_remembered(
+        self, client: TestClient, session: Session, settings: Settings
+    ) -> None:
+        tenant, body = setup_award(session, settings)
+        headers = {**tenant.headers, "Idempotency-Key": "k2"}
+        future = {**body, "issued_on": "2999-01-01T00:00:00Z"}
+        assert client.post("/api/v1/awards", json=future, headers=headers).status_code == 422
+        assert client.post("/api/v1/awards", json=future, headers=headers).status_code == 422
+
+    def test_keys_are_per_organisation(
+        self, client: TestClient, session: Session, settings: Settings
+    ) -> None:
+        first, first_body = setup_award(session, settings)
+        second, second_body = setup_award(session, settings)
+        key = {"Idempotency-Key": "shared"}
+        one = client.post("/api/v1/awards", json=first_body, headers={**first.headers, **key})
+        two = client.post("/api/v1/awards", json=second_body, headers={**second.headers, **key})
+        assert one.status_code == two.status_code == 201
+        assert one.json()["id"] != two.json()["id"]
+
+    def test_revocation_retry_is_not_a_conflict(
+        self, client: TestClient, session: Session, settings: Settings
+    ) -> None:
+        tenant, body = setup_award(session, settings)
+        award = client.post("/api/v1/awards", json=body, headers=tenant.headers).json()
+        headers = {**tenant.headers, "Idempotency-Key": "revoke-1"}
+        url = f"/api/v1/awards/{award['id']}/revoke"
+        first = client.post(url, json={"reason": "Erreur"}, headers=headers)
+        retry = client.post(url, json={"reason": "Erreur"}, headers=headers)
+        assert first.status_code == retry.status_code == 200
+        assert (
+            client.post(url, json={"reason": "Erreur"}, headers=tenant.headers).status_code == 409
+        )
+
+    def test_issuer_and_badge_class_creation_too(
+        self, client: TestClient, session: Session
+    ) -> None:
+        tenant = create_tenant(session)
+        headers = {**tenant.headers, "Idempotency-Key": "issuer-1"}
+        issuer = {"name": "ESAT", "url": "https://esat.example.fr", "email": "a@esat.example.fr"}
+        first = client.post("/api/v1/issuers", json=issuer, headers=headers).json()
+        again = client.post("/api/v1/issuers", json=issuer, headers=headers).json()
+        assert first["id"] == again["id"]
+        body = {
+            "issuer_id": first["id"],
+            "name": "Accueil",
+            "description": "Accueille le public.",
+            "criteria": {"narrative": "Accueille."},
+        }
+        headers["Idempotency-Key"] = "class-1"
+        one = client.post("/api/v1/badge-classes", json=body, headers=headers).json()
+        two = client.post("/api/v1/badge-classes", json=body, headers=headers).json()
+        assert one["id"] == two["id"]
+        assert client.get("/api/v1/badge-classes", headers=tenant.headers).json()["total"] == 1
