@@ -22,6 +22,7 @@ COPY pyproject.toml README.md alembic.ini ./
 COPY src ./src
 COPY migrations ./migrations
 COPY badge_templates ./badge_templates
+COPY vendor ./vendor
 RUN pip install -e . && python -c "import badgeforge.app"
 
 USER badgeforge

@@ -16,6 +16,7 @@ from badgeforge.badge_classes.api import router as badge_classes_router
 from badgeforge.badge_classes.api import templates_router
 from badgeforge.db import make_engine, make_sessionmaker
 from badgeforge.issuers.api import router as issuers_router
+from badgeforge.meta import SWAGGER_UI_DIR
 from badgeforge.meta import router as meta_router
 from badgeforge.middleware import HeadAsGet, RequestGuard
 from badgeforge.problems import install_problem_handlers
@@ -104,7 +105,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         meta_router,
     ):
         app.include_router(router)
-    app.mount("/static", StaticFiles(packages=[("badgeforge", "static")]), name="static")
+    app.mount("/static/swagger-ui", StaticFiles(directory=SWAGGER_UI_DIR), name="swagger-ui")
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

@@ -1,5 +1,7 @@
 """Service endpoints: health check and the documentation of problem types."""
 
+from pathlib import Path
+
 from fastapi import APIRouter, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -43,6 +45,8 @@ class ProblemType(BaseModel):
 
 
 SWAGGER_ASSETS = "/static/swagger-ui"
+SWAGGER_UI_DIR = Path(__file__).resolve().parents[2] / "vendor" / "swagger-ui"
+"""Swagger UI's files, vendored unmodified from the npm package swagger-ui-dist (see VERSION)."""
 
 
 @router.get("/docs", include_in_schema=False)
