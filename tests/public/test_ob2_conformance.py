@@ -9,6 +9,7 @@ import re
 import pytest
 
 from badgeforge.core.baking import bake_png, unbake
+from tests.images import SAFE_SVG, png_bytes
 from tests.live_server import LiveServer, api
 from tests.oracles.ob2_validator import OB2Input, OB2Report, validate_many
 from tests.public.conftest import RECIPIENT, award, download
@@ -70,3 +71,39 @@ def test_wrong_recipient_tampered_and_revoked_are_invalid(
     )
     labels = ["wrong recipient", "forged id", "corrupted png", "revoked url", "revoked png"]
     check(reports, [False] * 5, labels)
+
+
+def test_uploaded_png_design_and_issuer_logo_are_valid(server: LiveServer) -> None:
+    with api(server) as client:
+        issuer = client.post(
+            "/api/v1/issuers",
+            json={"name": "IME Les Tilleuls", "url": "https://ime.example.fr", "email": "a@ime.fr"},
+        ).json()
+        logo = client.put(
+            f"/api/v1/issuers/{issuer['id']}/image",
+            files={"file": ("logo.svg", SAFE_SVG, "image/svg+xml")},
+        )
+        assert logo.status_code == 200, logo.text
+        badge_class = client.post(
+            "/api/v1/badge-classes",
+            json={
+                "issuer_id": issuer["id"],
+                "name": "Travailler en équipe",
+                "description": "Coopère avec ses collègues.",
+                "criteria": {"url": "https://ime.example.fr/criteres/equipe"},
+            },
+        ).json()
+        upload = client.put(
+            f"/api/v1/badge-classes/{badge_class['id']}/image",
+            files={"file": ("badge.png", png_bytes(256, 256), "image/png")},
+        )
+        assert upload.status_code == 200, upload.text
+    created = award(server, badge_class["id"])
+    reports = validate_many(
+        [
+            OB2Input(created["assertion_url"]),
+            OB2Input(download(created["baked_png_url"])),
+            OB2Input(download(created["baked_svg_url"])),
+        ]
+    )
+    check(reports, [True, True, True], ["url", "baked png", "baked svg"])
