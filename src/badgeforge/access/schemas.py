@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from badgeforge.access.models import ApiKey, Organisation
 from badgeforge.fields import Name
-from badgeforge.security import Scope
+from badgeforge.security import SCOPE_DESCRIPTIONS, Scope
 
 
 class ApiKeyCreate(BaseModel):
@@ -20,7 +20,11 @@ class ApiKeyCreate(BaseModel):
     )
 
     name: Name = Field(description="Who or what uses the key, to tell keys apart.")
-    scopes: list[Scope] = Field(min_length=1, max_length=4)
+    scopes: list[Scope] = Field(
+        min_length=1,
+        max_length=4,
+        description="; ".join(f"`{scope}`: {text}" for scope, text in SCOPE_DESCRIPTIONS.items()),
+    )
 
 
 KEY_EXAMPLE: dict[str, Any] = {
