@@ -5,21 +5,19 @@ import json
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from badgeforge.problems import PROBLEM_MEDIA_TYPE, PayloadTooLarge, Problem, UnsupportedMediaType
+from badgeforge.problems import (
+    PROBLEM_MEDIA_TYPE,
+    PayloadTooLarge,
+    Problem,
+    UnsupportedMediaType,
+    problem_body,
+)
 
 _BODY_METHODS = {b"POST", b"PUT", b"PATCH"}
 
 
 async def _send_problem(send: Send, scope: Scope, problem_type: type[Problem], detail: str) -> None:
-    body = json.dumps(
-        {
-            "type": f"/problems/{problem_type.slug}",
-            "title": problem_type.title,
-            "status": problem_type.status,
-            "detail": detail,
-            "instance": scope.get("path", ""),
-        }
-    ).encode()
+    body = json.dumps(problem_body(problem_type, detail, scope.get("path", ""))).encode()
     await send(
         {
             "type": "http.response.start",

@@ -148,6 +148,17 @@ CORE_TO_PROBLEM: dict[type[CoreError], type[Problem]] = {
 }
 
 
+def problem_body(problem_type: type[Problem], detail: str, instance: str) -> dict[str, Any]:
+    """The RFC 9457 members of one problem."""
+    return {
+        "type": f"/problems/{problem_type.slug}",
+        "title": problem_type.title,
+        "status": problem_type.status,
+        "detail": detail,
+        "instance": instance,
+    }
+
+
 def problem_response(
     request: Request,
     problem_type: type[Problem],
@@ -156,14 +167,7 @@ def problem_response(
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     """Render one problem as an ``application/problem+json`` response."""
-    body: dict[str, Any] = {
-        "type": f"/problems/{problem_type.slug}",
-        "title": problem_type.title,
-        "status": problem_type.status,
-        "detail": detail,
-        "instance": request.url.path,
-        **(extensions or {}),
-    }
+    body = {**problem_body(problem_type, detail, request.url.path), **(extensions or {})}
     return JSONResponse(
         jsonable_encoder(body),
         status_code=problem_type.status,
@@ -185,13 +189,7 @@ def problem_responses(*problems: type[Problem]) -> dict[int | str, dict[str, Any
             entry["description"] += f" / {problem_type.title}"
         entry["content"][PROBLEM_MEDIA_TYPE] = {
             "schema": {"$ref": "#/components/schemas/ProblemDetails"},
-            "example": {
-                "type": f"/problems/{problem_type.slug}",
-                "title": problem_type.title,
-                "status": problem_type.status,
-                "detail": problem_type.description,
-                "instance": "/api/v1/...",
-            },
+            "example": problem_body(problem_type, problem_type.description, "/api/v1/..."),
         }
     return responses
 

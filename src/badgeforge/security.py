@@ -121,14 +121,14 @@ def authenticate(
     header_key: Annotated[str | None, Depends(_header)],
 ) -> Principal:
     """Resolve the caller's API key into a :class:`Principal`, or answer 401."""
-    token = bearer.credentials if bearer else header_key
+    token = (bearer.credentials if bearer else header_key or "").strip()
     if not token:
         raise Unauthorized("This endpoint needs an API key.")
-    prefix = parse_prefix(token.strip())
+    prefix = parse_prefix(token)
     key = session.scalar(select(ApiKey).where(ApiKey.prefix == prefix)) if prefix else None
     if key is None or key.revoked_at is not None:
         raise Unauthorized("The API key is unknown or has been revoked.")
-    if not hmac.compare_digest(key.secret_hash, hash_secret(token.strip())):
+    if not hmac.compare_digest(key.secret_hash, hash_secret(token)):
         raise Unauthorized("The API key is unknown or has been revoked.")
     now = utcnow()
     if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION:
