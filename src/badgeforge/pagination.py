@@ -1,6 +1,6 @@
 """Limit/offset pagination shared by every list endpoint."""
 
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Generic, Self, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel, Field
@@ -35,6 +35,11 @@ class Page(BaseModel, Generic[T]):
     total: int = Field(description="Number of items matching the query, all pages together.")
     limit: int
     offset: int
+
+    @classmethod
+    def of(cls, items: list[T], total: int, params: PageParams) -> Self:
+        """A page of ``items`` out of ``total``, as selected by ``params``."""
+        return cls(items=items, total=total, limit=params.limit, offset=params.offset)
 
 
 def fetch_page(session: Session, statement: Select[R], params: PageParams) -> tuple[list[R], int]:

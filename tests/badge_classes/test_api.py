@@ -70,6 +70,17 @@ class TestBadgeClassCrud:
         assert response.status_code == 200
         assert "Travailler" in client.get(badge_class["image_svg_url"]).text
 
+    def test_required_fields_cannot_be_removed(self, client: TestClient, session: Session) -> None:
+        tenant = create_tenant(session)
+        issuer = create_issuer(session, tenant)
+        badge_class = new_badge_class(client, tenant, str(issuer.id)).json()
+        url = f"/api/v1/badge-classes/{badge_class['id']}"
+        response = client.patch(url, json={"name": None}, headers=tenant.headers)
+        assert response.status_code == 422
+        assert "name cannot be removed" in response.json()["detail"]
+        cleared = client.patch(url, json={"expires_after_days": None}, headers=tenant.headers)
+        assert cleared.status_code == 200
+
     def test_criteria_needs_narrative_or_url(self, client: TestClient, session: Session) -> None:
         tenant = create_tenant(session)
         issuer = create_issuer(session, tenant)

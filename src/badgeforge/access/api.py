@@ -44,7 +44,7 @@ def list_api_keys(session: SessionDep, principal: AdminAccess, page: PageDep) ->
     """Your organisation's API keys (prefixes only, never secrets), newest first."""
     keys, total = service.list_keys(session, principal, page)
     items = [ApiKeyRead.from_model(key) for key in keys]
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return Page.of(items, total, page)
 
 
 @router.delete(

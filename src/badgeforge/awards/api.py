@@ -78,7 +78,7 @@ def list_awards(
         revoked=revoked,
     )
     items = [AwardRead.from_model(row, links) for row in rows]
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return Page.of(items, total, page)
 
 
 @router.get("/{award_id}", summary="Get an award", responses=problem_responses(NotFound))

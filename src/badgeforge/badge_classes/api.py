@@ -87,7 +87,7 @@ def list_badge_classes(
     """List your organisation's badge classes, oldest first."""
     rows, total = service.list_badge_classes(session, principal, page, issuer_id)
     items = [BadgeClassRead.from_model(row, links) for row in rows]
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return Page.of(items, total, page)
 
 
 @router.get("/{badge_class_id}", summary="Get a badge class", responses=problem_responses(NotFound))

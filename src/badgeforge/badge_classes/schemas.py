@@ -7,7 +7,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from badgeforge.badge_classes.models import BadgeClass
-from badgeforge.fields import LanguageTag, Markdown, Name, ShortText, Tag, WebUrl
+from badgeforge.fields import LanguageTag, Markdown, Name, PartialUpdate, ShortText, Tag, WebUrl
 from badgeforge.public.links import PublicLinks
 
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
@@ -94,8 +94,10 @@ class BadgeClassCreate(BaseModel):
     image: TemplateImage = Field(default_factory=TemplateImage)
 
 
-class BadgeClassUpdate(BaseModel):
+class BadgeClassUpdate(PartialUpdate):
     """Fields to change; absent fields stay as they are."""
+
+    required_fields = ("name", "description", "criteria", "language")
 
     model_config = ConfigDict(
         extra="forbid",

@@ -18,12 +18,10 @@ from badgeforge.core.records import Alignment, BadgeClassRecord
 from badgeforge.images import PreparedImage, prepare_upload, render_template
 from badgeforge.issuers.service import IssuerRepository
 from badgeforge.pagination import PageParams, fetch_page
-from badgeforge.problems import Conflict, UnprocessableContent
+from badgeforge.problems import Conflict
 from badgeforge.security import Principal
 from badgeforge.settings import Settings
 from badgeforge.tenancy import ScopedRepository
-
-REQUIRED_FIELDS = ("name", "description", "criteria", "language")
 
 
 class BadgeClassRepository(ScopedRepository[BadgeClass]):
@@ -98,9 +96,6 @@ def update(
     """Change some fields; a template image is re-rendered when the name or design changes."""
     badge_class = get(session, principal, badge_class_id)
     changes: dict[str, Any] = data.model_dump(exclude_unset=True)
-    for field in REQUIRED_FIELDS:
-        if field in changes and changes[field] is None:
-            raise UnprocessableContent(f"'{field}' cannot be removed from a badge class.")
     if data.criteria is not None:
         _set_criteria(badge_class, data.criteria)
     if "alignments" in changes:

@@ -67,7 +67,7 @@ def list_issuers(
     """List your organisation's issuers, oldest first."""
     issuers, total = service.list_issuers(session, principal, page)
     items = [IssuerRead.from_model(issuer, links) for issuer in issuers]
-    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
+    return Page.of(items, total, page)
 
 
 @router.get("/{issuer_id}", summary="Get an issuer", responses=problem_responses(NotFound))

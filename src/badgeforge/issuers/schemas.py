@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from badgeforge.fields import Email, LanguageTag, Markdown, Name, Telephone, WebUrl
+from badgeforge.fields import Email, LanguageTag, Markdown, Name, PartialUpdate, Telephone, WebUrl
 from badgeforge.issuers.models import Issuer
 from badgeforge.public.links import PublicLinks
 
@@ -33,8 +33,10 @@ class IssuerCreate(BaseModel):
     language: LanguageTag = Field(default="fr", description="BCP 47 language of the profile.")
 
 
-class IssuerUpdate(BaseModel):
+class IssuerUpdate(PartialUpdate):
     """Fields to change; absent fields stay as they are."""
+
+    required_fields = ("name", "url", "email", "language")
 
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [{"description": "Nouvelle description."}]}

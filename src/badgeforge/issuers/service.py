@@ -10,12 +10,10 @@ from badgeforge.images import prepare_upload
 from badgeforge.issuers.models import Issuer
 from badgeforge.issuers.schemas import IssuerCreate, IssuerUpdate
 from badgeforge.pagination import PageParams, fetch_page
-from badgeforge.problems import Conflict, UnprocessableContent
+from badgeforge.problems import Conflict
 from badgeforge.security import Principal
 from badgeforge.settings import Settings
 from badgeforge.tenancy import ScopedRepository
-
-REQUIRED_FIELDS = ("name", "url", "email", "language")
 
 
 class IssuerRepository(ScopedRepository[Issuer]):
@@ -46,8 +44,6 @@ def update(session: Session, principal: Principal, issuer_id: UUID, data: Issuer
     """Change the given fields of an issuer."""
     issuer = get(session, principal, issuer_id)
     for field, value in data.model_dump(exclude_unset=True).items():
-        if value is None and field in REQUIRED_FIELDS:
-            raise UnprocessableContent(f"'{field}' cannot be removed from an issuer.")
         setattr(issuer, field, value)
     session.flush()
     return issuer
