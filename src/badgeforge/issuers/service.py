@@ -6,6 +6,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from badgeforge.badge_classes.models import BadgeClass
+from badgeforge.core.records import IssuerRecord
 from badgeforge.images import prepare_upload
 from badgeforge.issuers.models import Issuer
 from badgeforge.issuers.schemas import IssuerCreate, IssuerUpdate
@@ -70,3 +71,17 @@ def set_image(
     )
     session.flush()
     return issuer
+
+
+def to_record(issuer: Issuer) -> IssuerRecord:
+    """The format-independent record the core renders."""
+    return IssuerRecord(
+        id=issuer.id,
+        name=issuer.name,
+        url=issuer.url,
+        email=issuer.email,
+        description=issuer.description,
+        telephone=issuer.telephone,
+        language=issuer.language,
+        has_image=issuer.image_media_type is not None,
+    )

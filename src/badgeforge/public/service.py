@@ -17,8 +17,9 @@ from badgeforge.badge_classes.models import BadgeClass
 from badgeforge.badge_classes.service import to_record as badge_class_record
 from badgeforge.core import ob2
 from badgeforge.core.baking import bake_png, bake_svg
-from badgeforge.core.records import IssuerRecord, Links
+from badgeforge.core.records import Links
 from badgeforge.issuers.models import Issuer
+from badgeforge.issuers.service import to_record as issuer_to_record
 from badgeforge.problems import Gone, NotFound
 
 
@@ -54,23 +55,9 @@ def _award(session: Session, award_id: UUID) -> Award:
     return award
 
 
-def issuer_record(issuer: Issuer) -> IssuerRecord:
-    """The format-independent record of an issuer."""
-    return IssuerRecord(
-        id=issuer.id,
-        name=issuer.name,
-        url=issuer.url,
-        email=issuer.email,
-        description=issuer.description,
-        telephone=issuer.telephone,
-        language=issuer.language,
-        has_image=issuer.image_media_type is not None,
-    )
-
-
 def issuer_document(session: Session, links: Links, issuer_id: UUID) -> dict[str, Any]:
     """The hosted OB 2.0 Issuer Profile."""
-    return ob2.issuer_profile(issuer_record(_issuer(session, issuer_id)), links)
+    return ob2.issuer_profile(issuer_to_record(_issuer(session, issuer_id)), links)
 
 
 def issuer_image(session: Session, issuer_id: UUID) -> tuple[bytes, str]:
