@@ -14,7 +14,6 @@ from fastapi import UploadFile
 
 from badgeforge.core.errors import InvalidImage
 from badgeforge.core.images import (
-    ImageInfo,
     inspect_png,
     png_to_svg,
     sanitize_svg,
@@ -36,8 +35,6 @@ class PreparedImage:
     source_media_type: str
     png: bytes
     svg: bytes
-    width: int
-    height: int
 
 
 @dataclass(frozen=True)
@@ -60,14 +57,14 @@ def prepare_upload(data: bytes, settings: Settings) -> PreparedImage:
         info = inspect_png(
             data, max_pixels=settings.max_image_pixels, max_side=settings.max_image_side
         )
-        return PreparedImage(media_type, data, png_to_svg(data, info), info.width, info.height)
+        return PreparedImage(media_type, data, png_to_svg(data, info))
     return _prepare_svg(data, settings)
 
 
 def _prepare_svg(data: bytes, settings: Settings) -> PreparedImage:
-    clean, info = sanitize_svg(data, max_side=settings.max_image_side)
+    clean, _ = sanitize_svg(data, max_side=settings.max_image_side)
     png = svg_to_png(clean, width=RASTER_WIDTH)
-    return PreparedImage("image/svg+xml", png, clean, info.width, info.height)
+    return PreparedImage("image/svg+xml", png, clean)
 
 
 def list_templates(settings: Settings) -> list[BadgeTemplate]:
@@ -138,7 +135,6 @@ def render_template(
 
 __all__ = [
     "BadgeTemplate",
-    "ImageInfo",
     "PreparedImage",
     "list_templates",
     "prepare_upload",
