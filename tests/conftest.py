@@ -7,11 +7,12 @@ test command sets it when a server is reachable), on PostgreSQL too. The schema 
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, make_url
 from sqlalchemy.orm import Session
 
 from badgeforge.app import create_app
@@ -35,21 +36,36 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
-def reset_postgres(url: str) -> None:
-    """Empty the test database's public schema (the test command owns this database)."""
-    engine = make_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+@contextmanager
+def scratch_postgres_database(purpose: str) -> Iterator[str]:
+    """A new, empty database on the test server, dropped afterwards.
+
+    Named after the configured database, ``purpose`` and this process, so that test runs
+    sharing one server (developers, CI, parallel sessions) never touch each other's data.
+    """
+    server = make_url(POSTGRES_URL)
+    name = f"{server.database}_{purpose}_{os.getpid()}"
+    admin = make_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        yield server.set(database=name).render_as_string(hide_password=False)
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        admin.dispose()
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
-    reset_postgres(POSTGRES_URL)
-    return POSTGRES_URL
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        return
+    with scratch_postgres_database("suite") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -1,29 +1,28 @@
 """Alembic is the only schema source: upgrade from empty, downgrade back, no drift from models."""
 
+from collections.abc import Iterator
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, make_url
+from sqlalchemy import inspect
 
 from badgeforge.db import Base, import_all_models, make_engine
 from badgeforge.migrate import downgrade, upgrade
-from tests.conftest import BACKENDS, POSTGRES_URL
+from tests.conftest import BACKENDS, scratch_postgres_database
 
 TABLES = {"organisation", "api_key", "issuer", "badge_class", "award", "idempotent_request"}
 
 
 @pytest.fixture(params=BACKENDS)
-def empty_database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+def empty_database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path_factory.mktemp('migrations') / 'm.db'}"
-    server = make_url(POSTGRES_URL)
-    name = f"{server.database}_migrations"
-    admin = make_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    admin.dispose()
-    return server.set(database=name).render_as_string(hide_password=False)
+        yield f"sqlite:///{tmp_path_factory.mktemp('migrations') / 'm.db'}"
+        return
+    with scratch_postgres_database("migrations") as url:
+        yield url
 
 
 def test_upgrade_from_empty_then_downgrade_to_empty(empty_database: str) -> None:
