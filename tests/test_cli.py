@@ -12,8 +12,16 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from badgeforge.__main__ import main
+from badgeforge.access.models import ApiKey, Organisation
+from badgeforge.badge_classes.models import BadgeClass
+from badgeforge.demo import DEMO_ORGANISATION, seed
+from badgeforge.issuers.models import Issuer
+from badgeforge.settings import Settings
 from tests.live_server import free_port
 
 
@@ -97,3 +105,29 @@ def test_create_organisation_prints_an_admin_key(
     assert re.search(r"API key \(shown once\): bf_\S+", capsys.readouterr().out)
     main(["downgrade", "base"])
     main(["migrate"])
+
+
+def test_running_the_demo_again_reuses_it_and_revokes_the_previous_key(
+    session: Session, settings: Settings, client: TestClient
+) -> None:
+    first = seed(session, settings)
+    second = seed(session, settings)
+    third = seed(session, settings)
+    assert {(d.organisation_id, d.issuer_id, d.badge_class_id) for d in (first, second, third)} == {
+        (first.organisation_id, first.issuer_id, first.badge_class_id)
+    }
+    count = select(func.count()).select_from(Organisation)
+    assert session.scalar(count.where(Organisation.name == DEMO_ORGANISATION)) == 1
+    assert session.scalar(select(func.count()).select_from(Issuer)) == 1
+    assert session.scalar(select(func.count()).select_from(BadgeClass)) == 1
+    active = session.scalars(
+        select(ApiKey).where(
+            ApiKey.organisation_id == first.organisation_id, ApiKey.revoked_at.is_(None)
+        )
+    ).all()
+    assert len(active) == 1
+    for old in (first, second):
+        answer = client.get("/api/v1/organisation", headers={"X-API-Key": old.admin_key})
+        assert answer.status_code == 401
+    answer = client.get("/api/v1/organisation", headers={"X-API-Key": third.admin_key})
+    assert answer.status_code == 200

@@ -58,6 +58,7 @@ def _demo(settings: Settings, host: str, port: int) -> None:
         "",
         "badgeforge demo is ready.",
         f"  Admin API key (shown once): {demo.admin_key}",
+        "                              (the demo key printed by an earlier start is revoked)",
         f"  Swagger UI:                 {base}/docs  (click Authorize, paste the key)",
         f"  Demo issuer:                {base}/ob2/issuers/{demo.issuer_id}",
         f"  Demo badge class:           {base}/ob2/badge-classes/{demo.badge_class_id}",

@@ -1,13 +1,14 @@
 """The demo organisation: a French issuer and badge class, ready to award from Swagger UI."""
 
 from dataclasses import dataclass
+from typing import TypeVar
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from badgeforge.access import service as access_service
-from badgeforge.access.models import Organisation
+from badgeforge.access.models import ApiKey, Organisation
 from badgeforge.badge_classes import service as badge_class_service
 from badgeforge.badge_classes.models import BadgeClass
 from badgeforge.badge_classes.schemas import Alignment, BadgeClassCreate, Criteria, TemplateImage
@@ -17,7 +18,12 @@ from badgeforge.issuers.schemas import IssuerCreate
 from badgeforge.security import Principal, Scope, effective_scopes
 from badgeforge.settings import Settings
 
+T = TypeVar("T", Organisation, Issuer, BadgeClass)
+
 DEMO_ORGANISATION = "Démo — Réseau inclusion et formation"
+DEMO_KEY_NAME = "demo admin"
+DEMO_ISSUER = "ESAT Les Ateliers du Val (démo)"
+DEMO_BADGE_CLASS = "Sécurité et hygiène au travail"
 
 
 @dataclass(frozen=True)
@@ -31,26 +37,44 @@ class Demo:
 
 
 def seed(session: Session, settings: Settings) -> Demo:
-    """Create the demo organisation once, and a fresh admin key on every call."""
-    organisation = session.scalar(
-        select(Organisation).where(Organisation.name == DEMO_ORGANISATION)
+    """Find or create the demo organisation, issuer and badge class, and one live demo key.
+
+    Each call creates a fresh "demo admin" key and revokes the demo keys printed before, so
+    restarting the demo leaves exactly one demo key able to call the API.
+    """
+    organisation = _oldest(
+        session, Organisation, Organisation.name == DEMO_ORGANISATION
     ) or access_service.create_organisation(session, DEMO_ORGANISATION)
-    key, token = access_service.create_key(session, organisation.id, "demo admin", [Scope.ADMIN])
-    principal = Principal(organisation.id, key.id, effective_scopes([Scope.ADMIN]))
-    issuer = session.scalar(select(Issuer).where(Issuer.organisation_id == organisation.id))
-    if issuer is None:
-        issuer = issuer_service.create(session, principal, _demo_issuer())
-    badge_class = session.scalar(select(BadgeClass).where(BadgeClass.issuer_id == issuer.id))
-    if badge_class is None:
-        badge_class = badge_class_service.create(
-            session, principal, _demo_badge_class(issuer.id), settings
+    previous = session.scalars(
+        select(ApiKey).where(
+            ApiKey.organisation_id == organisation.id,
+            ApiKey.name == DEMO_KEY_NAME,
+            ApiKey.revoked_at.is_(None),
         )
+    ).all()
+    key, token = access_service.create_key(session, organisation.id, DEMO_KEY_NAME, [Scope.ADMIN])
+    principal = Principal(organisation.id, key.id, effective_scopes([Scope.ADMIN]))
+    for old in previous:
+        access_service.revoke_key(session, principal, old.id)
+    issuer = _oldest(
+        session, Issuer, Issuer.organisation_id == organisation.id, Issuer.name == DEMO_ISSUER
+    ) or issuer_service.create(session, principal, _demo_issuer())
+    badge_class = _oldest(
+        session, BadgeClass, BadgeClass.issuer_id == issuer.id, BadgeClass.name == DEMO_BADGE_CLASS
+    ) or badge_class_service.create(session, principal, _demo_badge_class(issuer.id), settings)
     return Demo(organisation.id, issuer.id, badge_class.id, token)
+
+
+def _oldest(session: Session, model: type[T], *criteria: ColumnElement[bool]) -> T | None:
+    """The first-created matching row: the demo's own, even if look-alikes were added since."""
+    return session.scalar(
+        select(model).where(*criteria).order_by(model.created_at, model.id).limit(1)
+    )
 
 
 def _demo_issuer() -> IssuerCreate:
     return IssuerCreate(
-        name="ESAT Les Ateliers du Val (démo)",
+        name=DEMO_ISSUER,
         url="https://ateliers-du-val.example.fr",
         email="badges@ateliers-du-val.example.fr",
         description="Établissement et service d'aide par le travail : menuiserie, "
@@ -62,7 +86,7 @@ def _demo_issuer() -> IssuerCreate:
 def _demo_badge_class(issuer_id: UUID) -> BadgeClassCreate:
     return BadgeClassCreate(
         issuer_id=issuer_id,
-        name="Sécurité et hygiène au travail",
+        name=DEMO_BADGE_CLASS,
         description="La personne applique les règles de sécurité et d'hygiène de son "
         "atelier, au quotidien et sans rappel.",
         criteria=Criteria(
