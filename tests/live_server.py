@@ -37,11 +37,19 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(data_dir: Path) -> Iterator[LiveServer]:
-    """Serve a migrated SQLite badgeforge with one organisation; yields its URL and admin key."""
+def live_server(data_dir: Path, database_url: str = "") -> Iterator[LiveServer]:
+    """Serve a migrated badgeforge with one organisation; yields its URL and admin key.
+
+    The database is SQLite under ``data_dir`` unless ``database_url`` names another one
+    (an empty scratch PostgreSQL database, for instance).
+    """
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    settings = Settings(data_dir=data_dir, public_base_url=base_url)  # type: ignore[arg-type]
+    settings = Settings(
+        data_dir=data_dir,
+        database_url=database_url,
+        public_base_url=base_url,  # type: ignore[arg-type]
+    )
     upgrade(settings.resolved_database_url)
     engine = make_engine(settings.resolved_database_url)
     with make_sessionmaker(engine)() as session, session.begin():
