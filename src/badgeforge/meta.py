@@ -58,7 +58,9 @@ def swagger_ui(request: Request) -> HTMLResponse:
         swagger_js_url=f"{SWAGGER_ASSETS}/swagger-ui-bundle.js",
         swagger_css_url=f"{SWAGGER_ASSETS}/swagger-ui.css",
         swagger_favicon_url=f"{SWAGGER_ASSETS}/favicon-32x32.png",
-        swagger_ui_parameters={"persistAuthorization": True},
+        swagger_ui_parameters={
+            "persistAuthorization": request.app.state.settings.swagger_persist_authorization
+        },
     )
 
 

@@ -36,6 +36,11 @@ class Settings(BaseSettings):
         default=Path(__file__).resolve().parents[2] / "badge_templates",
         description="Folder of SVG badge designs issuers can start from.",
     )
+    swagger_persist_authorization: bool = Field(
+        default=False,
+        description="Let Swagger UI keep the API key in the browser's localStorage across "
+        "reloads. Off by default: the same origin serves user-uploaded images.",
+    )
 
     @field_validator("public_base_url")
     @classmethod
