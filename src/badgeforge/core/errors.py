@@ -23,3 +23,23 @@ class UnsupportedImageType(InvalidImage):
 
 class BakingError(CoreError):
     """An image cannot be baked or unbaked."""
+
+
+class SigningError(CoreError):
+    """A document cannot be signed (an undefined JSON-LD term, a wrong key type...)."""
+
+
+class InvalidProof(CoreError):
+    """A signature or proof does not verify, or is malformed."""
+
+
+class KeyUnavailable(CoreError):
+    """A private key cannot be decrypted with any configured master key."""
+
+
+class PngChunkTooLarge(BakingError):
+    """Data does not fit in one PNG chunk (more than 2**31 - 1 bytes)."""
+
+
+class InvalidIdentity(CoreError):
+    """A recipient identity cannot be hashed: unknown algorithm, or text that is not Unicode."""
