@@ -89,16 +89,16 @@ class TestAwarding:
         }
         award = client.post("/api/v1/awards", json=body, headers=tenant.headers).json()
         assertion = client.get(award["assertion_url"]).json()
-        assert assertion["narrative"] == "Observé pendant trois mois."
-        assert assertion["evidence"] == [
-            {
-                "type": "Evidence",
-                "id": "https://portfolio.example.org/a",
-                "name": "Photos",
-                "genre": "Photo",
-            },
-            {"type": "Evidence", "narrative": "Attestation du moniteur d'atelier."},
-        ]
+        assert award["narrative"] == "Observé pendant trois mois."
+        assert len(award["evidence"]) == 2
+        # Published for Open Badge Passport (see core.ob2.assertion_evidence): one Evidence.
+        assert "narrative" not in assertion
+        assert assertion["evidence"] == {
+            "type": "Evidence",
+            "narrative": "Observé pendant trois mois.\n\n"
+            "- **Photos** (Photo) <https://portfolio.example.org/a>\n"
+            "- Attestation du moniteur d'atelier.",
+        }
 
 
 class TestAwardValidation:

@@ -107,14 +107,14 @@ class TestAssertion:
         }
         assert document["issuedOn"] == "2026-11-26T10:30:15Z"
         assert document["expires"] == "2028-11-26T10:30:15Z"
-        assert document["evidence"] == [
-            {
-                "type": "Evidence",
-                "id": "https://portfolio.example.org/a",
-                "name": "Photos",
-                "genre": "Photo",
-            }
-        ]
+        assert document["evidence"] == {
+            "type": "Evidence",
+            "id": "https://portfolio.example.org/a",
+            "narrative": "Trois mois d'atelier.",
+            "name": "Photos",
+            "genre": "Photo",
+        }
+        assert "narrative" not in document
         assert "revoked" not in document
 
     def test_every_term_is_defined_in_the_context(self) -> None:
@@ -146,6 +146,11 @@ class TestAssertion:
         award = replace(AWARD, evidence=(Evidence(name="Rien"),))
         with pytest.raises(InvalidDocument, match="evidence"):
             ob2.assertion(award, BADGE_CLASS, LINKS)
+
+    def test_every_term_with_several_evidence_items(self) -> None:
+        award = replace(AWARD, evidence=(*AWARD.evidence, Evidence(narrative="Attestation.")))
+        document = ob2.assertion(award, BADGE_CLASS, LINKS)
+        assert set(roundtrip(document)) == set(document)
 
     def test_revoked_form(self) -> None:
         award = replace(AWARD, revoked=True, revocation_reason="Erreur")
@@ -210,3 +215,47 @@ class TestIssuer:
     def test_image_link_only_when_there_is_a_logo(self) -> None:
         document = ob2.issuer_profile(replace(ISSUER, has_image=True), LINKS)
         assert document["image"] == f"{BASE}/issuers/{ISSUER_ID}/logo"
+
+
+class TestEvidenceForOpenBadgePassport:
+    """salava keeps a string narrative, or one string/object evidence; a list fails its import."""
+
+    def test_narrative_alone_stays_on_the_assertion(self) -> None:
+        award = replace(AWARD, evidence=())
+        assert ob2.assertion_evidence(award) == ("Trois mois d'atelier.", None)
+        assert ob2.assertion_evidence(replace(award, narrative=None)) == (None, None)
+
+    def test_one_item_is_one_object_carrying_both_narratives(self) -> None:
+        item = Evidence(url="https://p.fr/a", narrative="Tabouret.", description="Bois")
+        assert ob2.assertion_evidence(replace(AWARD, evidence=(item,))) == (
+            None,
+            {
+                "type": "Evidence",
+                "id": "https://p.fr/a",
+                "narrative": "Trois mois d'atelier.\n\nTabouret.",
+                "description": "Bois",
+            },
+        )
+
+    def test_one_item_without_award_narrative_is_kept_as_is(self) -> None:
+        award = replace(AWARD, narrative=None, evidence=(Evidence(url="https://p.fr/a"),))
+        assert ob2.assertion_evidence(award) == (
+            None,
+            {"type": "Evidence", "id": "https://p.fr/a"},
+        )
+
+    def test_several_items_are_listed_in_one_markdown_narrative(self) -> None:
+        items = (
+            Evidence(url="https://p.fr/a", name="Photos", genre="Photo", audience="Employeurs"),
+            Evidence(narrative="Attestation.\n\nSignée.", description="Carnet"),
+            Evidence(url="https://p.fr/v", narrative="Vidéo\nde 2 min"),
+        )
+        narrative, evidence = ob2.assertion_evidence(replace(AWARD, evidence=items))
+        assert narrative is None
+        assert evidence == {
+            "type": "Evidence",
+            "narrative": "Trois mois d'atelier.\n\n"
+            "- **Photos** (Photo; Employeurs) <https://p.fr/a>\n"
+            "- Carnet\n\n  Attestation.\n\n  Signée.\n"
+            "- <https://p.fr/v>\n\n  Vidéo\n  de 2 min",
+        }

@@ -3,7 +3,8 @@
 An independent re-implementation (httpx, Pillow, minidom; nothing from badgeforge) of what
 ``openbadgefactory/salava`` does when a learner imports a badge (shared/INTEROP.md §2.3):
 the input forms it accepts, OB 2.0 version detection, the same-host rules, recipient
-matching against the learner's verified emails, and the hourly revocation re-check.
+matching against the learner's verified emails, and which evidence it keeps (``parse.clj``,
+the evidence ``cond``). The hourly revocation re-check is in ``obp_recheck``.
 """
 
 import hashlib
@@ -31,11 +32,72 @@ class ImportRejected(Exception):
 
 
 @dataclass(frozen=True)
+class ImportedEvidence:
+    """One row of salava's ``user_badge_evidence`` (the fields its ``Evidence`` schema keeps)."""
+
+    url: str | None = None
+    narrative: str | None = None
+    name: str | None = None
+    description: str | None = None
+    genre: str | None = None
+    audience: str | None = None
+
+
+@dataclass(frozen=True)
 class ImportedBadge:
     assertion: dict[str, Any]
     badge_class: dict[str, Any]
     issuer: dict[str, Any]
     image: bytes
+    evidence: list[ImportedEvidence]
+
+
+_EVIDENCE_FIELDS = {
+    "url": "id",
+    "narrative": "narrative",
+    "name": "name",
+    "description": "description",
+    "genre": "genre",
+    "audience": "audience",
+}
+
+
+def _evidence_record(item: Any) -> ImportedEvidence:
+    """``(get-in … [:evidence :id])`` etc.; the ``valid-badge`` schema wants strings or nil."""
+    values = {field: item.get(key) for field, key in _EVIDENCE_FIELDS.items()}
+    for field, value in values.items():
+        if value is not None and not isinstance(value, str):
+            raise ImportRejected(f"schema: evidence {field} is not a string")
+    return ImportedEvidence(**values)
+
+
+def imported_evidence(assertion: dict[str, Any]) -> list[ImportedEvidence]:
+    """The evidence ``cond`` of ``badge-content :v2.0``: the first alternative that applies wins.
+
+    1. ``narrative`` is a string: one record with that narrative; ``evidence`` is ignored.
+    2. ``evidence`` is a string: one record with that URL.
+    3. ``evidence`` is an object: one record from its id, narrative, name, description, genre
+       and audience.
+    4. ``evidence`` is a list: ``(mapv #({:id nil …}) …)`` calls a map literal with no
+       argument, so any non-empty list throws ``ArityException`` and the import fails; an
+       empty list gives no record.
+    5. anything else: no record.
+    """
+    narrative, evidence = assertion.get("narrative"), assertion.get("evidence")
+    if isinstance(narrative, str):
+        return [ImportedEvidence(narrative=narrative)]
+    if isinstance(evidence, str):
+        return [ImportedEvidence(url=evidence)]
+    if isinstance(evidence, dict):
+        return [_evidence_record(evidence)]
+    if isinstance(evidence, list):
+        if evidence:
+            raise ImportRejected(
+                "ArityException: Wrong number of args (0) passed to: PersistentHashMap "
+                "(parse.clj maps #({...}) over a list of evidence)"
+            )
+        return []
+    return []
 
 
 def _host(url: str) -> str:
@@ -132,6 +194,7 @@ def import_badge(data: str | bytes, *, verified_emails: list[str]) -> ImportedBa
         raise ImportRejected("BadgeClass not on the same host as the assertion")
     if not any(_recipient_matches(assertion["recipient"], email) for email in verified_emails):
         raise ImportRejected("Userdoesnotownthisbadge")
+    evidence = imported_evidence(assertion)  # badge-content: before the BadgeClass is fetched
     badge_class = _json_get(badge_url)
     issuer = badge_class["issuer"]
     issuer = _json_get(issuer) if isinstance(issuer, str) else issuer
@@ -143,14 +206,4 @@ def import_badge(data: str | bytes, *, verified_emails: list[str]) -> ImportedBa
     image = httpx.get(image_url, follow_redirects=True).content
     if not (image.startswith(b"\x89PNG") or b"<svg" in image[:1024]):
         raise ImportRejected("badge image is neither PNG nor SVG")
-    return ImportedBadge(assertion, badge_class, issuer, image)
-
-
-def recheck_revoked(assertion_url: str) -> bool:
-    """The hourly re-check: 410, or ``revoked: true`` in a body typed application/json."""
-    response = httpx.get(assertion_url, headers={"Accept": "application/json"})
-    if response.status_code == 410:
-        return True
-    if "application/json" in response.headers.get("content-type", ""):
-        return bool(response.json().get("revoked"))
-    return False
+    return ImportedBadge(assertion, badge_class, issuer, image, evidence)

@@ -3,8 +3,10 @@
 The output follows what the 1EdTech validator and Open Badge Passport expect: a plain
 string ``@context``, ``id`` equal to the URL the document is served at, timestamps with a
 zone, a hashed email recipient and the BadgeClass hosted on the assertion's host.
+How an award's narrative and evidence are published is explained in ``assertion_evidence``.
 """
 
+import textwrap
 from datetime import UTC, datetime
 from typing import Any
 
@@ -96,20 +98,65 @@ def badge_class(badge_class: BadgeClassRecord, links: Links) -> Document:
     )
 
 
-def _evidence(evidence: Evidence) -> Document:
-    if not evidence.url and not evidence.narrative:
-        raise InvalidDocument("evidence needs a URL or a narrative")
-    return _compact(
-        {
-            "type": "Evidence",
-            "id": evidence.url,
-            "narrative": evidence.narrative,
-            "name": evidence.name,
-            "description": evidence.description,
-            "genre": evidence.genre,
-            "audience": evidence.audience,
-        }
+def _paragraphs(*texts: str | None) -> str | None:
+    joined = "\n\n".join(text.strip() for text in texts if text and text.strip())
+    return joined or None
+
+
+def _markdown_item(item: Evidence) -> str:
+    """One evidence item as a Markdown list entry: name, genre and audience, link, then text."""
+    kinds = "; ".join(part for part in (item.genre, item.audience) if part)
+    head = " ".join(
+        part
+        for part in (
+            f"**{item.name}**" if item.name else None,
+            f"({kinds})" if kinds else None,
+            f"<{item.url}>" if item.url else None,
+        )
+        if part
     )
+    text = _paragraphs(head, item.description, item.narrative) or ""
+    return "- " + textwrap.indent(text, "  ").removeprefix("  ")
+
+
+def assertion_evidence(award: AwardRecord) -> tuple[str | None, Document | None]:
+    """The Assertion's ``narrative`` and ``evidence``, published so Open Badge Passport keeps both.
+
+    Open Badge Passport (salava ``parse.clj``, the evidence ``cond``) imports exactly one of:
+    a string ``narrative`` on the assertion (kept as one record; every ``evidence`` dropped),
+    else a string ``evidence`` (one record with that URL), else one Evidence object (one record
+    with its ``id``, ``narrative``, ``name``, ``description``, ``genre`` and ``audience``), else a
+    list of Evidence objects, which it maps with ``#({...})`` (a map called with no argument):
+    any non-empty list makes the whole import fail. So:
+
+    - no evidence: the award narrative (if any) is the Assertion's ``narrative``;
+    - one item: ``evidence`` is that single Evidence object, its ``narrative`` being the award
+      narrative followed by the item's own; no Assertion ``narrative``;
+    - several items: ``evidence`` is one Evidence object whose Markdown ``narrative`` is the
+      award narrative followed by a list with every item (name, genre and audience, URL,
+      description, narrative); no Assertion ``narrative``.
+
+    All three are valid OB 2.0 (``evidence`` may be one Evidence object).
+    """
+    for item in award.evidence:
+        if not item.url and not item.narrative:
+            raise InvalidDocument("evidence needs a URL or a narrative")
+    if not award.evidence:
+        return award.narrative or None, None
+    if len(award.evidence) == 1:
+        item = award.evidence[0]
+        fields = {
+            "id": item.url,
+            "narrative": _paragraphs(award.narrative, item.narrative),
+            "name": item.name,
+            "description": item.description,
+            "genre": item.genre,
+            "audience": item.audience,
+        }
+    else:
+        items = "\n".join(_markdown_item(item) for item in award.evidence)
+        fields = {"narrative": _paragraphs(award.narrative, items)}
+    return None, _compact({"type": "Evidence", **fields})
 
 
 def assertion(award: AwardRecord, badge_class: BadgeClassRecord, links: Links) -> Document:
@@ -118,6 +165,7 @@ def assertion(award: AwardRecord, badge_class: BadgeClassRecord, links: Links) -
         raise InvalidDocument("the award is not of this badge class")
     if award.expires is not None and award.expires < award.issued_on:
         raise InvalidDocument("an award cannot expire before it is issued")
+    narrative, evidence = assertion_evidence(award)
     return _compact(
         {
             "@context": OB2_CONTEXT,
@@ -134,8 +182,8 @@ def assertion(award: AwardRecord, badge_class: BadgeClassRecord, links: Links) -
             "issuedOn": format_datetime(award.issued_on),
             "expires": format_datetime(award.expires) if award.expires else None,
             "image": links.baked_image(award.id, "image/png"),
-            "narrative": award.narrative,
-            "evidence": [_evidence(item) for item in award.evidence],
+            "narrative": narrative,
+            "evidence": evidence,
             "revoked": True if award.revoked else None,
             "revocationReason": award.revocation_reason if award.revoked else None,
         }
