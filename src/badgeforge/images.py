@@ -20,6 +20,7 @@ from badgeforge.core.images import (
     sniff_media_type,
     svg_to_png,
 )
+from badgeforge.core.png import sanitize_png
 from badgeforge.problems import NotFound, PayloadTooLarge
 from badgeforge.settings import Settings
 
@@ -57,7 +58,8 @@ def prepare_upload(data: bytes, settings: Settings) -> PreparedImage:
         info = inspect_png(
             data, max_pixels=settings.max_image_pixels, max_side=settings.max_image_side
         )
-        return PreparedImage(media_type, data, png_to_svg(data, info))
+        clean = sanitize_png(data)  # pixels kept, container rebuilt (core.png)
+        return PreparedImage(media_type, clean, png_to_svg(clean, info))
     return _prepare_svg(data, settings)
 
 

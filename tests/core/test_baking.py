@@ -75,6 +75,11 @@ def insert_before_iend(png: bytes, chunk: bytes) -> bytes:
     return png[:iend] + chunk + png[iend:]
 
 
+def insert_before_first_idat(png: bytes, chunk: bytes) -> bytes:
+    idat = png.index(b"IDAT") - 4
+    return png[:idat] + chunk + png[idat:]
+
+
 def openbadges_chunks(png: bytes) -> list[tuple[bytes, bytes, int]]:
     return [c for c in read_chunks(png) if c[1].startswith(b"openbadges\x00")]
 
@@ -112,11 +117,18 @@ class TestBakePng:
         assert types[0] == b"IHDR"
         assert types.count(b"IDAT") > 1  # several IDAT chunks, none split
 
-    def test_other_bytes_are_untouched(self) -> None:
-        original = make_png(pnginfo=_info(("Software", "Inkscape")))
+    def test_other_bytes_of_a_clean_png_are_untouched(self) -> None:
+        gama = raw_chunk(b"gAMA", struct.pack(">I", 45455))
+        original = insert_before_first_idat(make_png(), gama)
         baked = bake_png(original, ASSERTION_URL)
         inserted = raw_chunk(b"iTXt", b"openbadges\x00\x00\x00\x00\x00" + ASSERTION_URL.encode())
         assert baked.replace(inserted, b"") == original
+
+    def test_drops_bytes_after_iend(self) -> None:
+        original = make_png()
+        baked = bake_png(original + b"<html><script>alert(1)</script></html>", ASSERTION_URL)
+        assert baked.endswith(raw_chunk(b"IEND", b""))
+        assert b"<script>" not in baked
 
     def test_image_decodes_to_the_same_pixels(self) -> None:
         original = make_png((120, 90), seed=7)
@@ -139,11 +151,26 @@ class TestBakePng:
         assert [c[0] for c in openbadges_chunks(baked)] == [b"iTXt"]
         assert unbake_png(baked) == ASSERTION_URL
 
-    def test_keeps_other_text_chunks(self) -> None:
-        info = _info(("Software", "Inkscape"), ("openbadgecredential", "ob3"), ("openbadgesX", "x"))
-        baked = bake_png(make_png(pnginfo=info), ASSERTION_URL)
-        keywords = {c[1].split(b"\x00")[0] for c in read_chunks(baked) if c[0] == b"tEXt"}
-        assert keywords == {b"Software", b"openbadgecredential", b"openbadgesX"}
+    @pytest.mark.parametrize(
+        "keyword", ["openbadges", "OpenBadges", "OPENBADGES", "openbadgecredential", "Software"]
+    )
+    @pytest.mark.parametrize("kind", ["tEXt", "zTXt", "iTXt"])
+    def test_our_chunk_is_the_only_text_chunk(self, keyword: str, kind: str) -> None:
+        forged = '{"type": "Assertion", "id": "https://forger.example/a/1"}'
+        info = PngInfo()
+        if kind == "iTXt":
+            info.add_itxt(keyword, forged)
+        else:
+            info.add_text(keyword, forged, zip=kind == "zTXt")
+        png = make_png(pnginfo=info)
+        forged_chunk = raw_chunk(b"tEXt", keyword.encode() + b"\x00" + forged.encode())
+        baked = bake_png(insert_before_iend(png, forged_chunk), ASSERTION_URL)
+        text_chunks = [c for c in read_chunks(baked) if c[0] in (b"tEXt", b"zTXt", b"iTXt")]
+        assert [c[1] for c in text_chunks] == [
+            b"openbadges\x00\x00\x00\x00\x00" + ASSERTION_URL.encode()
+        ]
+        assert b"forger.example" not in baked
+        assert unbake_png(baked) == ASSERTION_URL
 
     @pytest.mark.parametrize(
         ("payload", "message"),
@@ -253,6 +280,11 @@ class TestMalformedPng:
         gama = raw_chunk(b"gAMA", struct.pack(">I", 45455))
         with pytest.raises(BakingError, match="IHDR"):
             read(png[:8] + gama + png[8:])
+
+    def test_bake_refuses_an_unknown_critical_chunk(self) -> None:
+        png = insert_before_first_idat(make_png(), raw_chunk(b"ZZZZ", b"x"))
+        with pytest.raises(BakingError, match="unknown critical chunk 'ZZZZ'"):
+            bake_png(png, JWS)
 
     def test_bake_refuses_a_png_without_image_data(self) -> None:
         png = make_png()

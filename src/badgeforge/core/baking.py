@@ -1,7 +1,8 @@
 """Open Badges 2.0 baking: put an assertion into a PNG or SVG badge and read it back (SPEC §3).
 
 Pure functions on bytes. A PNG is baked by splicing one uncompressed ``openbadges`` iTXt
-chunk into the original byte stream, so the image is never decoded or re-encoded. An SVG
+chunk into its container as ``badgeforge.core.png.sanitize_png`` rebuilds it, so the image
+data is never decoded or re-encoded and no other Open Badges chunk survives. An SVG
 is parsed with defusedxml and re-serialised with the ``openbadges`` prefix spelled out,
 because some consumers (Open Badge Passport) match the raw tag name.
 
@@ -18,7 +19,7 @@ from xml.etree.ElementTree import Element
 
 from badgeforge.core.errors import BakingError, InvalidImage
 from badgeforge.core.images import sniff_media_type
-from badgeforge.core.png import PngChunk, build_png_chunk, iter_png_chunks
+from badgeforge.core.png import PngChunk, build_png_chunk, iter_png_chunks, sanitize_png
 from badgeforge.core.svg import SVG_NS, SVG_ROOT_TAG, SvgTree, parse_svg, serialize_svg
 
 OPENBADGES_KEYWORD = "openbadges"
@@ -38,26 +39,20 @@ _NOT_XML_CHARACTER = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U00
 def bake_png(png: bytes, payload: str) -> bytes:
     """Return `png` carrying `payload` in one uncompressed ``openbadges`` iTXt chunk.
 
-    Every existing ``openbadges`` text chunk (iTXt, tEXt or zTXt) is removed and the new
-    chunk goes right before the first IDAT; all other bytes are copied unchanged. Raises
-    BakingError for a non-PNG, truncated or corrupt file (lengths and CRCs are checked).
+    The container is rebuilt first (``sanitize_png``): the pixels and the chunks that say
+    how to show them are kept byte for byte, while every text chunk (so every foreign
+    ``openbadges`` or ``openbadgecredential`` chunk), every other ancillary chunk and any
+    bytes after IEND are dropped. The new chunk goes right before the first IDAT. Raises
+    BakingError for a payload that cannot be baked, or a PNG that ``sanitize_png`` refuses
+    (not a PNG, truncated, corrupt, no image data...).
     """
     new_chunk = _itxt_chunk(payload)
-    view = memoryview(png)
-    pieces: list[bytes | memoryview] = []
-    copied_up_to = 0
-    inserted = False
-    for chunk in _png_chunks(png):
-        if chunk.type == b"IDAT" and not inserted:
-            pieces += (view[copied_up_to : chunk.start], new_chunk)
-            copied_up_to, inserted = chunk.start, True
-        elif _is_openbadges_text(png, chunk):
-            pieces.append(view[copied_up_to : chunk.start])
-            copied_up_to = chunk.end
-    if not inserted:
-        raise BakingError("cannot bake this PNG: it has no image data (IDAT chunk)")
-    pieces.append(view[copied_up_to:])
-    return b"".join(pieces)
+    try:
+        clean = sanitize_png(png)
+    except InvalidImage as exc:
+        raise BakingError(f"cannot bake this PNG: {exc}") from exc
+    first_idat = next(chunk.start for chunk in iter_png_chunks(clean) if chunk.type == b"IDAT")
+    return clean[:first_idat] + new_chunk + clean[first_idat:]
 
 
 def unbake_png(data: bytes) -> str:
@@ -104,10 +99,7 @@ def _itxt_chunk(payload: str) -> bytes:
     # keyword NUL, compression flag 0, method 0, empty language tag NUL, empty
     # translated keyword NUL, then the UTF-8 text.
     body = _KEYWORD_FIELD + b"\x00\x00\x00\x00" + text
-    try:
-        return build_png_chunk(b"iTXt", body)
-    except ValueError as exc:
-        raise BakingError("the payload is too large for a PNG chunk") from exc
+    return build_png_chunk(b"iTXt", body)
 
 
 def _itxt_text(body: bytes) -> str:
