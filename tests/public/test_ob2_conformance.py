@@ -29,18 +29,30 @@ def test_award_url_png_and_svg_are_valid(server: LiveServer, badge_class_id: str
         narrative="Observé pendant trois mois d'atelier.",
         evidence=[{"url": "https://portfolio.example.org/camille", "name": "Photos"}],
     )
-    png = download(created["baked_png_url"])
-    svg = download(created["baked_svg_url"])
+    several = award(  # published as one Evidence listing every item (core.ob2)
+        server,
+        badge_class_id,
+        narrative="Observé pendant trois mois d'atelier.",
+        evidence=[
+            {"url": "https://portfolio.example.org/camille", "name": "Photos", "genre": "Photo"},
+            {"narrative": "Attestation du moniteur.", "description": "Carnet de suivi"},
+        ],
+    )
     reports = validate_many(
         [
             OB2Input(created["assertion_url"]),
-            OB2Input(png),
-            OB2Input(svg),
+            OB2Input(download(created["baked_png_url"])),
+            OB2Input(download(created["baked_svg_url"])),
             OB2Input(created["assertion_url"], recipient_email=RECIPIENT),
+            OB2Input(several["assertion_url"]),
+            OB2Input(download(several["baked_png_url"])),
+            OB2Input(download(several["baked_svg_url"])),
         ]
     )
-    check(reports, [True, True, True, True], ["url", "baked png", "baked svg", "recipient"])
+    labels = ["url", "baked png", "baked svg", "recipient", "2 items url", "2 items png", "svg"]
+    check(reports, [True] * 7, labels)
     assert reports[0].warning_count == 0, reports[0].describe()
+    assert reports[4].warning_count == 0, reports[4].describe()
 
 
 def test_wrong_recipient_tampered_and_revoked_are_invalid(
