@@ -1,5 +1,6 @@
-# Sourced by scripts/run and scripts/test: make .venv and install badgeforge into it,
-# again only when pyproject.toml changed since the last install.
+# Sourced by scripts/run, scripts/test and scripts/lock: make .venv and install badgeforge into
+# it from the hashed lock files in requirements/ (reproducible: the same files on every
+# machine), again only when a lock file or pyproject.toml changed since the last install.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
@@ -16,17 +17,25 @@ pick_python() {
   return 1
 }
 
+# ensure_venv LOCK: install requirements/LOCK (lock.txt or dev-lock.txt), then badgeforge.
 ensure_venv() {
-  local extras="$1" stamp="$VENV/.badgeforge-installed-$1"
+  local lock="$ROOT/requirements/$1" stamp="$VENV/.badgeforge-installed-$1"
   if [ ! -x "$VENV/bin/python" ]; then
     "$(pick_python)" -m venv "$VENV"
   fi
-  local want; want="$("$VENV/bin/python" -c 'import hashlib, sys
-print(hashlib.sha256(open(sys.argv[1], "rb").read()).hexdigest())' "$ROOT/pyproject.toml")"
+  local py="$VENV/bin/python"
+  if ! "$py" "$ROOT/scripts/lockfile.py" check; then
+    echo "pyproject.toml's dependencies changed but the lock files were not regenerated." >&2
+    exit 1
+  fi
+  local want; want="$("$py" -c 'import hashlib, sys
+print(hashlib.sha256(b"".join(open(p, "rb").read() for p in sys.argv[1:])).hexdigest())' \
+    "$lock" "$ROOT/pyproject.toml")"
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-    echo "Installing badgeforge and its dependencies into .venv ..." >&2
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$ROOT$extras"
+    echo "Installing badgeforge and its locked dependencies ($1) into .venv ..." >&2
+    local pip=("$py" -m pip --disable-pip-version-check)
+    "${pip[@]}" install --quiet --require-hashes --no-deps -r "$lock"
+    "${pip[@]}" install --quiet --no-deps --no-build-isolation -e "$ROOT"
     echo "$want" > "$stamp"
   fi
 }
