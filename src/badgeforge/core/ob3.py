@@ -1,0 +1,219 @@
+"""Open Badges 3.0 ``OpenBadgeCredential`` documents, built from the same records as OB 2.0.
+
+The credential is a W3C Verifiable Credential (VC 2.0 data model) with the OB 3.0.3
+context, and the 1EdTech extensions context because it names its JSON Schema with
+``1EdTechJsonSchemaValidator2019``. It follows the serialization rules of the spec: every
+multi-valued property is an array, no nulls or empty arrays, images are ``Image`` objects.
+Proofs are added afterwards (``data_integrity`` or ``vc_jwt``), never here.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+from uuid import UUID
+
+from badgeforge.core.errors import InvalidDocument
+from badgeforge.core.ob2 import format_datetime
+from badgeforge.core.records import (
+    Alignment,
+    AwardRecord,
+    BadgeClassRecord,
+    Evidence,
+    IssuerRecord,
+)
+
+VC2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+OB3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+OB3_EXTENSIONS_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
+CREDENTIAL_CONTEXT = (VC2_CONTEXT, OB3_CONTEXT, OB3_EXTENSIONS_CONTEXT)
+ACHIEVEMENT_CREDENTIAL_SCHEMA = (
+    "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
+)
+CREDENTIAL_TYPES = ("VerifiableCredential", "OpenBadgeCredential")
+
+Document = dict[str, Any]
+_LANGUAGE = re.compile(r"^([A-Za-z]{2,4})(?:-([A-Za-z]{4}))?(?:-([A-Za-z]{2}|[0-9]{3}))?$")
+
+
+class Ob3Links(Protocol):
+    """Where an issuer's OB 3.0 objects live: identifiers may be URLs or DIDs."""
+
+    def credential(self, award_id: UUID) -> str: ...
+
+    def achievement(self, badge_class_id: UUID) -> str: ...
+
+    def badge_class_image(self, badge_class_id: UUID, media_type: str) -> str: ...
+
+    def issuer_profile(self, issuer_id: UUID) -> str: ...
+
+    def issuer_image(self, issuer_id: UUID) -> str: ...
+
+
+@dataclass(frozen=True)
+class CredentialOptions:
+    """What a credential carries besides the records: status entry and subject DID."""
+
+    credential_status: Document | None = None
+    subject_did: str | None = None
+    include_schema: bool = True
+
+
+def language_code(tag: str | None) -> str | None:
+    """A BCP 47 tag in the case the OB 3.0 schema asks for (``fr``, ``fr-FR``), or None."""
+    if tag is None:
+        return None
+    match = _LANGUAGE.match(tag)
+    if match is None:
+        return None
+    language, script, region = match.groups()
+    parts = [language.lower()]
+    if script:
+        parts.append(script.title())
+    if region:
+        parts.append(region.upper())
+    return "-".join(parts)
+
+
+def _compact(document: Document) -> Document:
+    return {key: value for key, value in document.items() if value not in (None, [], "", {})}
+
+
+def _image(url: str | None, caption: str | None = None) -> Document | None:
+    return _compact({"id": url, "type": "Image", "caption": caption}) if url else None
+
+
+def issuer_profile(issuer: IssuerRecord, links: Ob3Links) -> Document:
+    """The issuer as an OB 3.0 ``Profile`` object."""
+    return _compact(
+        {
+            "id": links.issuer_profile(issuer.id),
+            "type": ["Profile"],
+            "name": issuer.name,
+            "url": issuer.url,
+            "email": issuer.email,
+            "phone": issuer.telephone,
+            "description": issuer.description,
+            "image": _image(links.issuer_image(issuer.id), issuer.name)
+            if issuer.has_image
+            else None,
+        }
+    )
+
+
+def _alignment(alignment: Alignment) -> Document:
+    return _compact(
+        {
+            "type": ["Alignment"],
+            "targetName": alignment.target_name,
+            "targetUrl": alignment.target_url,
+            "targetDescription": alignment.target_description,
+            "targetFramework": alignment.target_framework,
+            "targetCode": alignment.target_code,
+        }
+    )
+
+
+def achievement(badge_class: BadgeClassRecord, links: Ob3Links) -> Document:
+    """The badge class as an OB 3.0 ``Achievement`` (``achievementType: Badge``)."""
+    if not badge_class.criteria_narrative and not badge_class.criteria_url:
+        raise InvalidDocument("a badge class needs a criteria narrative or a criteria URL")
+    return _compact(
+        {
+            "id": links.achievement(badge_class.id),
+            "type": ["Achievement"],
+            "achievementType": "Badge",
+            "name": badge_class.name,
+            "description": badge_class.description,
+            "criteria": _compact(
+                {"id": badge_class.criteria_url, "narrative": badge_class.criteria_narrative}
+            ),
+            "image": _image(
+                links.badge_class_image(badge_class.id, badge_class.image_media_type),
+                badge_class.name,
+            ),
+            "alignment": [_alignment(item) for item in badge_class.alignments],
+            "tag": list(badge_class.tags),
+            "inLanguage": language_code(badge_class.language),
+        }
+    )
+
+
+def _evidence(evidence: Evidence) -> Document:
+    if not evidence.url and not evidence.narrative:
+        raise InvalidDocument("evidence needs a URL or a narrative")
+    return _compact(
+        {
+            "id": evidence.url,
+            "type": ["Evidence"],
+            "narrative": evidence.narrative,
+            "name": evidence.name,
+            "description": evidence.description,
+            "genre": evidence.genre,
+            "audience": evidence.audience,
+        }
+    )
+
+
+def _subject(
+    award: AwardRecord, badge_class: BadgeClassRecord, links: Ob3Links, did: str | None
+) -> Document:
+    return _compact(
+        {
+            "id": did,
+            "type": ["AchievementSubject"],
+            "identifier": [
+                {
+                    "type": "IdentityObject",
+                    "hashed": True,
+                    "identityHash": award.recipient.identity_hash,
+                    "identityType": "emailAddress",
+                    "salt": award.recipient.salt,
+                }
+            ],
+            "achievement": achievement(badge_class, links),
+            "narrative": award.narrative,
+        }
+    )
+
+
+def open_badge_credential(
+    award: AwardRecord,
+    badge_class: BadgeClassRecord,
+    issuer: IssuerRecord,
+    links: Ob3Links,
+    options: CredentialOptions | None = None,
+) -> Document:
+    """The unsigned ``OpenBadgeCredential`` of an award."""
+    options = options or CredentialOptions()
+    if award.badge_class_id != badge_class.id or badge_class.issuer_id != issuer.id:
+        raise InvalidDocument("the award, badge class and issuer do not belong together")
+    if award.expires is not None and award.expires < award.issued_on:
+        raise InvalidDocument("an award cannot expire before it is issued")
+    schema = [{"id": ACHIEVEMENT_CREDENTIAL_SCHEMA, "type": "1EdTechJsonSchemaValidator2019"}]
+    return _compact(
+        {
+            "@context": list(CREDENTIAL_CONTEXT),
+            "id": links.credential(award.id),
+            "type": list(CREDENTIAL_TYPES),
+            "name": badge_class.name,
+            "description": badge_class.description,
+            "image": _image(
+                links.badge_class_image(badge_class.id, badge_class.image_media_type),
+                badge_class.name,
+            ),
+            "issuer": issuer_profile(issuer, links),
+            "validFrom": format_datetime(award.issued_on),
+            "validUntil": format_datetime(award.expires) if award.expires else None,
+            "awardedDate": format_datetime(award.issued_on),
+            "credentialSubject": _subject(award, badge_class, links, options.subject_did),
+            "evidence": [_evidence(item) for item in award.evidence],
+            "credentialSchema": schema if options.include_schema else None,
+            "credentialStatus": options.credential_status,
+        }
+    )
+
+
+def issued_at(credential: Document) -> datetime:
+    """The ``validFrom`` of a credential built here, as an aware datetime."""
+    return datetime.fromisoformat(str(credential["validFrom"]).replace("Z", "+00:00"))
