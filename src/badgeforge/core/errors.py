@@ -21,6 +21,10 @@ class UnsupportedImageType(InvalidImage):
     """The bytes are not a PNG or SVG image (Open Badges accepts no other type)."""
 
 
+class ImageTooComplex(InvalidImage):
+    """Rendering an image would take more work, memory or time than allowed."""
+
+
 class BakingError(CoreError):
     """An image cannot be baked or unbaked."""
 
