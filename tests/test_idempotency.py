@@ -1,5 +1,9 @@
 """Retrying a POST with the same Idempotency-Key never awards a badge twice."""
 
+import json
+import shutil
+from pathlib import Path
+
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -49,13 +53,53 @@ class TestIdempotencyKey:
         assert "Idempotency-Key" in response.json()["detail"]
 
     def test_a_failed_request_is_not_remembered(
+        self, client: TestClient, session: Session, settings: Settings, tmp_path: Path
+    ) -> None:
+        """A retry of a failed request runs again: once it can succeed, it does."""
+        templates = tmp_path / "templates"
+        shutil.copytree(settings.badge_templates_dir, templates)
+        settings.badge_templates_dir = templates
+        tenant = create_tenant(session)
+        issuer = create_issuer(session, tenant)
+        body = {
+            "issuer_id": str(issuer.id),
+            "name": "Accueil",
+            "description": "Accueille le public.",
+            "criteria": {"narrative": "Accueille."},
+            "image": {"template": "nouveau"},
+        }
+        headers = {**tenant.headers, "Idempotency-Key": "k2"}
+        first = client.post("/api/v1/badge-classes", json=body, headers=headers)
+        assert first.status_code == 404, first.text
+        shutil.copy(templates / "medaillon.svg", templates / "nouveau.svg")
+        retry = client.post("/api/v1/badge-classes", json=body, headers=headers)
+        assert retry.status_code == 201, retry.text
+        assert "idempotent-replayed" not in retry.headers
+        again = client.post("/api/v1/badge-classes", json=body, headers=headers)
+        assert again.headers["idempotent-replayed"] == "true"
+        assert again.json() == retry.json()
+
+    def test_an_equivalent_body_is_the_same_request(
         self, client: TestClient, session: Session, settings: Settings
     ) -> None:
+        """Key order, spacing, defaults and an email's case do not make another request."""
         tenant, body = setup_award(session, settings)
-        headers = {**tenant.headers, "Idempotency-Key": "k2"}
-        future = {**body, "issued_on": "2999-01-01T00:00:00Z"}
-        assert client.post("/api/v1/awards", json=future, headers=headers).status_code == 422
-        assert client.post("/api/v1/awards", json=future, headers=headers).status_code == 422
+        headers = {**tenant.headers, "Idempotency-Key": "k3", "Content-Type": "application/json"}
+        first = client.post("/api/v1/awards", json=body, headers=headers)
+        assert first.status_code == 201
+        retry_body = {
+            "evidence": [],
+            "recipient_email": body["recipient_email"].upper(),
+            "badge_class_id": body["badge_class_id"],
+        }
+        retry = client.post(
+            "/api/v1/awards", content=json.dumps(retry_body, indent=2), headers=headers
+        )
+        assert retry.status_code == 201, retry.text
+        assert retry.headers["idempotent-replayed"] == "true"
+        assert retry.json()["id"] == first.json()["id"]
+        other = {**body, "narrative": "Autre récit."}
+        assert client.post("/api/v1/awards", json=other, headers=headers).status_code == 422
 
     def test_keys_are_per_organisation(
         self, client: TestClient, session: Session, settings: Settings

@@ -86,8 +86,9 @@ class TestEdgeErrors:
         assert_problem(response, 413)
 
     def test_bad_path_parameter(self, client: TestClient, tenant: Tenant) -> None:
-        body = assert_problem(client.get("/api/v1/issuers/42", headers=tenant.headers), 422)
-        assert body["errors"]
+        """An id that is not a UUID names no resource: 404, like a missing one."""
+        body = assert_problem(client.get("/api/v1/issuers/42", headers=tenant.headers), 404)
+        assert body["detail"] == "No resource at /api/v1/issuers/42."
 
     def test_bad_query_parameter(self, client: TestClient, tenant: Tenant) -> None:
         response = client.get("/api/v1/awards", params={"limit": 100000}, headers=tenant.headers)

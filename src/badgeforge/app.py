@@ -2,10 +2,8 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import FastAPI
-from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
@@ -14,11 +12,12 @@ from badgeforge.access.api import router as access_router
 from badgeforge.awards.api import router as awards_router
 from badgeforge.badge_classes.api import router as badge_classes_router
 from badgeforge.badge_classes.api import templates_router
+from badgeforge.contract import build_openapi
 from badgeforge.db import make_engine, make_sessionmaker
 from badgeforge.issuers.api import router as issuers_router
 from badgeforge.meta import SWAGGER_UI_DIR
 from badgeforge.meta import router as meta_router
-from badgeforge.middleware import HeadAsGet, RequestGuard
+from badgeforge.middleware import HeadAsGet, RequestGuard, install_response_headers
 from badgeforge.problems import install_problem_handlers
 from badgeforge.public.api import router as public_router
 from badgeforge.settings import Settings
@@ -43,28 +42,6 @@ TAGS = [
     {"name": "public", "description": "Unauthenticated hosted badges, for wallets and verifiers."},
     {"name": "service", "description": "Health and problem type documentation."},
 ]
-
-PROBLEM_SCHEMA = {
-    "title": "ProblemDetails",
-    "description": "RFC 9457 problem details.",
-    "type": "object",
-    "required": ["type", "title", "status", "detail"],
-    "properties": {
-        "type": {"type": "string", "description": "URI reference of the problem type."},
-        "title": {"type": "string"},
-        "status": {"type": "integer"},
-        "detail": {"type": "string", "description": "What went wrong, for a human."},
-        "instance": {"type": "string"},
-        "errors": {
-            "type": "array",
-            "description": "Per-field messages of a validation error.",
-            "items": {
-                "type": "object",
-                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
-            },
-        },
-    },
-}
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
@@ -95,6 +72,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     install_problem_handlers(app)
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_request_bytes)
     app.add_middleware(HeadAsGet)
+    install_response_headers(app)  # outermost: nosniff, CSP, canonical names
     for router in (
         issuers_router,
         badge_classes_router,
@@ -106,21 +84,5 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     ):
         app.include_router(router)
     app.mount("/static/swagger-ui", StaticFiles(directory=SWAGGER_UI_DIR), name="swagger-ui")
-    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     return app
-
-
-def _openapi(app: FastAPI) -> dict[str, Any]:
-    if app.openapi_schema is None:
-        schema = get_openapi(
-            title=app.title,
-            version=app.version,
-            description=app.description,
-            routes=app.routes,
-            tags=app.openapi_tags,
-        )
-        schema.setdefault("components", {}).setdefault("schemas", {})["ProblemDetails"] = (
-            PROBLEM_SCHEMA
-        )
-        app.openapi_schema = schema
-    return app.openapi_schema

@@ -1,7 +1,8 @@
 """Safe retries: an ``Idempotency-Key`` header makes a POST happen at most once.
 
 The first request with a key runs and its response is stored in the same transaction as
-its writes; a retry with the same key and the same request replays that response (with
+its writes; a failed request stores nothing, so it can be retried with the same key. A
+retry with the same key and an equivalent request replays the stored response (with
 ``Idempotent-Replayed: true``) instead of awarding a badge twice. The same key with a
 different request is refused. Keys are scoped to the organisation and kept 24 hours.
 """
@@ -20,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from badgeforge.db import Base, UTCDateTime, utcnow
+from badgeforge.fields import CANONICAL
 from badgeforge.problems import Conflict, UnprocessableContent
 from badgeforge.security import Principal
 from badgeforge.tenancy import OrganisationOwned
@@ -55,7 +57,12 @@ class IdempotentRequest(OrganisationOwned, Base):
 
 
 def _fingerprint(request: Request, payload: BaseModel | None) -> str:
-    body = payload.model_dump_json() if payload is not None else ""
+    """The request as validated, in canonical form: equivalent bodies give one fingerprint.
+
+    JSON spelling (key order, spaces, escapes, defaults left out) never counts, and each
+    field type may declare a canonical form (``fields.canonical_form``: an email's case).
+    """
+    body = payload.model_dump_json(context={CANONICAL: True}) if payload is not None else ""
     text = f"{request.method} {request.url.path}\n{body}"
     return hashlib.sha256(text.encode()).hexdigest()
 

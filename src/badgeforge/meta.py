@@ -1,8 +1,8 @@
 """Service endpoints: health check and the documentation of problem types."""
 
-from pathlib import Path
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, ConfigDict
@@ -11,6 +11,7 @@ from sqlalchemy import text
 from badgeforge import __version__
 from badgeforge.db import SessionDep
 from badgeforge.problems import PROBLEM_TYPES, NotFound, problem_responses
+from badgeforge.resources import resource_dir
 
 router = APIRouter(tags=["service"])
 
@@ -45,7 +46,7 @@ class ProblemType(BaseModel):
 
 
 SWAGGER_ASSETS = "/static/swagger-ui"
-SWAGGER_UI_DIR = Path(__file__).resolve().parents[2] / "vendor" / "swagger-ui"
+SWAGGER_UI_DIR = resource_dir("vendor", "swagger-ui")
 """Swagger UI's files, vendored unmodified from the npm package swagger-ui-dist (see VERSION)."""
 
 
@@ -80,7 +81,15 @@ def health(session: SessionDep) -> Health:
 @router.get(
     "/problems/{slug}", summary="Describe a problem type", responses=problem_responses(NotFound)
 )
-def describe_problem(slug: str) -> ProblemType:
+def describe_problem(
+    slug: Annotated[
+        str,
+        Path(
+            description="The last part of a problem's `type`.",
+            json_schema_extra={"enum": [problem.slug for problem in PROBLEM_TYPES]},
+        ),
+    ],
+) -> ProblemType:
     """What a problem `type` returned by this API means."""
     for problem in PROBLEM_TYPES:
         if problem.slug == slug:

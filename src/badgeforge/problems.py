@@ -12,12 +12,15 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from badgeforge.core.errors import (
     BakingError,
     CoreError,
     InvalidDocument,
+    InvalidIdentity,
     InvalidImage,
     UnsupportedImageType,
 )
@@ -145,6 +148,7 @@ CORE_TO_PROBLEM: dict[type[CoreError], type[Problem]] = {
     InvalidImage: InvalidBadgeImage,
     InvalidDocument: UnprocessableContent,
     BakingError: UnprocessableContent,
+    InvalidIdentity: UnprocessableContent,
 }
 
 
@@ -220,6 +224,8 @@ async def _handle_validation(request: Request, exc: Exception) -> JSONResponse:
     errors = _validation_errors(exc)
     if any(error.get("type") == "json_invalid" for error in exc.errors()):
         return problem_response(request, BadRequest, "The request body is not valid JSON.")
+    if all(error.get("loc", ("",))[0] == "path" for error in exc.errors()):
+        return problem_response(request, NotFound, f"No resource at {request.url.path}.")
     summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
     return problem_response(
         request, UnprocessableContent, f"Invalid request: {summary}", {"errors": errors}
@@ -227,6 +233,22 @@ async def _handle_validation(request: Request, exc: Exception) -> JSONResponse:
 
 
 _STATUS_TO_PROBLEM = {problem.status: problem for problem in reversed(PROBLEM_TYPES)}
+_PROBED_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route answers at the request's path (Starlette names one route's).
+
+    HEAD is answered wherever GET is (``middleware.HeadAsGet``).
+    """
+    allowed = []
+    for method in _PROBED_METHODS:
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    if "GET" in allowed:
+        allowed.insert(1, "HEAD")
+    return allowed
 
 
 async def _handle_http(request: Request, exc: Exception) -> JSONResponse:
@@ -235,10 +257,19 @@ async def _handle_http(request: Request, exc: Exception) -> JSONResponse:
     detail = exc.detail if isinstance(exc.detail, str) else problem_type.description
     if exc.status_code == 404 and detail == "Not Found":
         detail = f"No resource at {request.url.path}."
+    headers = dict(exc.headers) if exc.headers else None
     if exc.status_code == 405:
         detail = f"{request.method} is not allowed on {request.url.path}."
-    headers = dict(exc.headers) if exc.headers else None
+        headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(request))}
     return problem_response(request, problem_type, detail, headers=headers)
+
+
+async def _handle_integrity(request: Request, exc: Exception) -> JSONResponse:
+    # Rules that row locks keep are checked first and answered precisely; a constraint
+    # that still trips is a concurrent change the checks could not see: a conflict.
+    logger.warning("integrity error on %s %s: %s", request.method, request.url.path, exc)
+    detail = "The request conflicts with a concurrent change; nothing was applied. Retry it."
+    return problem_response(request, Conflict, detail)
 
 
 async def _handle_unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -252,4 +283,5 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(CoreError, _handle_core_error)
     app.add_exception_handler(RequestValidationError, _handle_validation)
     app.add_exception_handler(StarletteHTTPException, _handle_http)
+    app.add_exception_handler(IntegrityError, _handle_integrity)
     app.add_exception_handler(Exception, _handle_unexpected)

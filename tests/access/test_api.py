@@ -114,16 +114,18 @@ class TestTenantIsolation:
         badge_class = create_badge_class(session, owner, settings, issuer.id)
         award = create_award(session, owner, badge_class.id)
         own_key = owner.principal.api_key_id
-        for url in (
-            f"/api/v1/issuers/{issuer.id}",
-            f"/api/v1/badge-classes/{badge_class.id}",
-            f"/api/v1/awards/{award.id}",
-        ):
+        for url in (f"/api/v1/issuers/{issuer.id}", f"/api/v1/badge-classes/{badge_class.id}"):
             assert client.get(url, headers=owner.headers).status_code == 200
-            response = client.get(url, headers=intruder.headers)
-            assert response.status_code == 404, url
-            assert client.patch(url, json={}, headers=intruder.headers).status_code in (404, 405)
-            assert client.delete(url, headers=intruder.headers).status_code in (404, 405)
+            assert client.get(url, headers=intruder.headers).status_code == 404, url
+            assert client.patch(url, json={}, headers=intruder.headers).status_code == 404, url
+            assert client.delete(url, headers=intruder.headers).status_code == 404, url
+        award_url = f"/api/v1/awards/{award.id}"
+        assert client.get(award_url, headers=owner.headers).status_code == 200
+        assert client.get(award_url, headers=intruder.headers).status_code == 404
+        for method in ("PATCH", "DELETE"):  # awards cannot be changed or deleted, only revoked
+            response = client.request(method, award_url, headers=intruder.headers)
+            assert response.status_code == 405, method
+            assert response.headers["allow"] == "GET, HEAD"
         assert (
             client.delete(f"/api/v1/api-keys/{own_key}", headers=intruder.headers).status_code
             == 404

@@ -115,8 +115,9 @@ class TestOpenBadgePassportContract:
             "/ob2/assertions/not-a-uuid",
         ):
             response = client.get(url)
-            assert response.status_code in (404, 422), url
+            assert response.status_code == 404, url
             assert response.headers["content-type"] == "application/problem+json"
+            assert response.json()["type"] == "/problems/not-found"
 
     def test_head_answers_like_get_without_body(
         self, client: TestClient, award_urls: dict[str, str]

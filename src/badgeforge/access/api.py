@@ -2,10 +2,11 @@
 
 from uuid import UUID
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
 
 from badgeforge.access import service
 from badgeforge.access.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyRead, OrganisationRead
+from badgeforge.contract import links
 from badgeforge.db import SessionDep
 from badgeforge.pagination import Page, PageDep
 from badgeforge.problems import Conflict, Forbidden, NotFound, Unauthorized, problem_responses
@@ -26,9 +27,14 @@ def get_organisation(session: SessionDep, principal: ReadAccess) -> Organisation
     tags=["access"],
     status_code=status.HTTP_201_CREATED,
     summary="Create an API key",
+    responses={
+        201: {
+            "links": links("key_id", RevokeApiKey="revoke_api_key_api_v1_api_keys__key_id__delete")
+        }
+    },
 )
 def create_api_key(
-    body: ApiKeyCreate, session: SessionDep, principal: AdminAccess
+    body: ApiKeyCreate, session: SessionDep, principal: AdminAccess, response: Response
 ) -> ApiKeyCreated:
     """Create an API key for your organisation. The secret `key` is in this response only.
 
@@ -36,6 +42,7 @@ def create_api_key(
     classes, implies read); `admin` (API keys, implies all). Needs the `admin` scope.
     """
     key, token = service.create_key(session, principal.organisation_id, body.name, body.scopes)
+    response.headers["Cache-Control"] = "no-store"  # the secret must not sit in any cache
     return ApiKeyCreated(**ApiKeyRead.from_model(key).model_dump(), key=token)
 
 

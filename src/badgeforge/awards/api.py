@@ -9,6 +9,7 @@ from pydantic import EmailStr
 
 from badgeforge.awards import service
 from badgeforge.awards.schemas import AwardCreate, AwardRead, AwardRevoke
+from badgeforge.contract import links
 from badgeforge.db import SessionDep
 from badgeforge.deps import LinksDep
 from badgeforge.idempotency import IdempotencyKey, idempotent
@@ -28,7 +29,18 @@ router = APIRouter(
     status_code=status.HTTP_201_CREATED,
     response_model=AwardRead,
     summary="Award a badge",
-    responses=problem_responses(NotFound, Conflict),
+    responses={
+        **problem_responses(NotFound, Conflict),
+        201: {
+            "links": links(
+                "award_id",
+                GetAward="get_award_api_v1_awards__award_id__get",
+                RevokeAward="revoke_award_api_v1_awards__award_id__revoke_post",
+                GetHostedAssertion="get_assertion_ob2_assertions__award_id__get",
+                GetBakedImage="get_baked_image_ob2_assertions__award_id__baked__extension__get",
+            )
+        },
+    },
 )
 def create_award(
     request: Request,

@@ -13,6 +13,7 @@ from badgeforge.badge_classes.schemas import (
     BadgeClassUpdate,
     BadgeTemplateRead,
 )
+from badgeforge.contract import body_link, links
 from badgeforge.db import SessionDep
 from badgeforge.deps import LinksDep, SettingsDep
 from badgeforge.idempotency import IdempotencyKey, idempotent
@@ -46,7 +47,24 @@ templates_router = APIRouter(
     status_code=status.HTTP_201_CREATED,
     response_model=BadgeClassRead,
     summary="Create a badge class",
-    responses=problem_responses(NotFound, InvalidBadgeImage, Conflict),
+    responses={
+        **problem_responses(NotFound, InvalidBadgeImage, Conflict),
+        201: {
+            "links": {
+                **links(
+                    "badge_class_id",
+                    GetBadgeClass="get_badge_class_api_v1_badge_classes__badge_class_id__get",
+                    UpdateBadgeClass="update_badge_class_api_v1_badge_classes__badge_class_id__patch",
+                    DeleteBadgeClass="delete_badge_class_api_v1_badge_classes__badge_class_id__delete",
+                    UploadBadgeClassImage="upload_badge_class_image_api_v1_badge_classes__badge_class_id__image_put",
+                    GetHostedBadgeClass="get_badge_class_ob2_badge_classes__badge_class_id__get",
+                    GetHostedBadgeClassImage="get_badge_class_image_ob2_badge_classes__badge_class_id__image__extension__get",
+                    ListBadgeClassAwards="list_awards_api_v1_awards_get",
+                ),
+                "CreateAward": body_link("badge_class_id", "create_award_api_v1_awards_post"),
+            }
+        },
+    },
 )
 def create_badge_class(
     request: Request,

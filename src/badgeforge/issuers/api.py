@@ -5,6 +5,7 @@ from uuid import UUID
 from fastapi import APIRouter, File, Request, UploadFile, status
 from fastapi.responses import JSONResponse
 
+from badgeforge.contract import body_link, links
 from badgeforge.db import SessionDep
 from badgeforge.deps import LinksDep, SettingsDep
 from badgeforge.idempotency import IdempotencyKey, idempotent
@@ -35,7 +36,25 @@ router = APIRouter(
     status_code=status.HTTP_201_CREATED,
     response_model=IssuerRead,
     summary="Create an issuer",
-    responses=problem_responses(Conflict),
+    responses={
+        **problem_responses(Conflict),
+        201: {
+            "links": {
+                **links(
+                    "issuer_id",
+                    GetIssuer="get_issuer_api_v1_issuers__issuer_id__get",
+                    UpdateIssuer="update_issuer_api_v1_issuers__issuer_id__patch",
+                    DeleteIssuer="delete_issuer_api_v1_issuers__issuer_id__delete",
+                    UploadIssuerImage="upload_issuer_image_api_v1_issuers__issuer_id__image_put",
+                    GetHostedIssuer="get_issuer_ob2_issuers__issuer_id__get",
+                    ListIssuerBadgeClasses="list_badge_classes_api_v1_badge_classes_get",
+                ),
+                "CreateBadgeClass": body_link(
+                    "issuer_id", "create_badge_class_api_v1_badge_classes_post"
+                ),
+            }
+        },
+    },
 )
 def create_issuer(
     request: Request,
@@ -104,7 +123,15 @@ def delete_issuer(issuer_id: UUID, session: SessionDep, principal: ManageAccess)
 @router.put(
     "/{issuer_id}/image",
     summary="Upload the issuer's logo",
-    responses=problem_responses(NotFound, InvalidBadgeImage, PayloadTooLarge),
+    responses={
+        **problem_responses(NotFound, InvalidBadgeImage, PayloadTooLarge),
+        200: {
+            "links": links(
+                "issuer_id",
+                GetHostedIssuerImage="get_issuer_image_ob2_issuers__issuer_id__image_get",
+            )
+        },
+    },
 )
 def upload_issuer_image(
     issuer_id: UUID,
