@@ -1,9 +1,35 @@
-"""Constrained field types shared by the request schemas: every size and format is bounded."""
+"""Constrained field types and the base of every request schema: every input is bounded.
 
-from typing import Annotated, ClassVar, Self
+Every request body model derives from :class:`RequestModel`, which refuses unknown fields
+and, in every string it receives (nested lists and dicts included), the characters that
+``core.text`` refuses, so a new field cannot forget the check.
+"""
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Annotated, Any, ClassVar, Self
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, EmailStr, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    EmailStr,
+    Field,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
+    Strict,
+    StringConstraints,
+    ValidationInfo,
+    WrapSerializer,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from badgeforge.core.text import describe_character, forbidden_character
 
 _LANGUAGE_TAG = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$"
 _E164 = r"^\+[1-9][0-9]{6,14}$"
@@ -30,11 +56,96 @@ LanguageTag = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=_LANGUAGE_TAG, max_length=35)
 ]
 Telephone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=_E164)]
-Email = Annotated[EmailStr, Field(max_length=320)]
+CANONICAL = "canonical"
+"""Serialisation context flag: dump each field in a form equal for equivalent requests."""
+
+
+def canonical_form(normalise: Callable[[str], str]) -> WrapSerializer:
+    """Annotate a string type with its canonical form, used when dumping with ``CANONICAL``.
+
+    Idempotent retries compare requests this way, so a retry that differs only in, say,
+    an email's case is the same request.
+    """
+
+    def serialise(
+        value: str, handler: SerializerFunctionWrapHandler, info: SerializationInfo
+    ) -> Any:
+        dumped = handler(value)
+        context = info.context
+        if isinstance(context, Mapping) and context.get(CANONICAL) and isinstance(dumped, str):
+            return normalise(dumped)
+        return dumped
+
+    return WrapSerializer(serialise)
+
+
+Email = Annotated[EmailStr, Field(max_length=320), canonical_form(str.lower)]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+StrictInt = Annotated[int, Strict()]
+"""A JSON integer: ``"10"``, ``10.0`` and ``true`` are refused, not converted."""
+
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 
 
-class PartialUpdate(BaseModel):
+def _date_time_text(value: object) -> object:
+    if isinstance(value, int | float):
+        raise ValueError("must be an ISO 8601 date-time string with a time zone")
+    return value
+
+
+def _within_range(value: datetime) -> datetime:
+    if not EARLIEST <= value < LATEST:
+        raise ValueError("must be between 1900-01-01T00:00:00Z and 2199-12-31T23:59:59Z")
+    return value
+
+
+Timestamp = Annotated[
+    AwareDatetime, BeforeValidator(_date_time_text), AfterValidator(_within_range)
+]
+"""An instant with its time zone (naive ones are refused), from 1900 to 2199.
+
+The range holds every real award (and the expiry of one awarded today with the longest
+policy, 100 years); it keeps every published year at four digits, and keeps converting to
+UTC or adding days far from ``datetime``'s limits (years 1 and 9999), where they overflow.
+"""
+
+
+def _refuse_forbidden(value: object, path: str) -> None:
+    if isinstance(value, str):
+        found = forbidden_character(value)
+        if found is not None:
+            position, character = found
+            raise PydanticCustomError(
+                "forbidden_character",
+                "{path} must not contain {character} (found at character {position})",
+                {"path": path, "character": describe_character(character), "position": position},
+            )
+    elif isinstance(value, BaseModel):
+        for name, item in value.__dict__.items():
+            _refuse_forbidden(item, f"{path}.{name}")
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            _refuse_forbidden(key, f"a key of {path}")
+            _refuse_forbidden(item, f"{path}[{key!r}]")
+    elif isinstance(value, list | tuple | set | frozenset):
+        for index, item in enumerate(value):
+            _refuse_forbidden(item, f"{path}[{index}]")
+
+
+class RequestModel(BaseModel):
+    """The base of every request schema: no unknown fields, no character we cannot publish."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _publishable_text(cls, value: Any, info: ValidationInfo) -> Any:
+        _refuse_forbidden(value, info.field_name or "text")
+        return value
+
+
+class PartialUpdate(RequestModel):
     """A PATCH body: absent fields stay as they are; required fields cannot be set to null."""
 
     required_fields: ClassVar[tuple[str, ...]] = ()

@@ -1,5 +1,6 @@
 import pytest
 
+from badgeforge.core.errors import InvalidIdentity
 from badgeforge.core.identity import hash_identity, identity_matches, normalise_email
 
 
@@ -19,9 +20,13 @@ class TestHashIdentity:
         assert hash_identity("a@example.com", "").startswith("sha256$")
         assert hash_identity("a@example.com", "", "md5") == "md5$b418773a2c51fb9777a1648346fa7394"
 
-    def test_unknown_algorithm_is_refused(self) -> None:
-        with pytest.raises(ValueError, match="unsupported"):
+    def test_unknown_algorithm_is_refused_with_a_core_error(self) -> None:
+        with pytest.raises(InvalidIdentity, match="unsupported"):
             hash_identity("a@example.com", "", "crc32")
+
+    def test_text_without_utf8_form_is_refused_with_a_core_error(self) -> None:
+        with pytest.raises(InvalidIdentity, match="Unicode"):
+            hash_identity("a\ud800@example.com", "salt")
 
 
 class TestIdentityMatches:
@@ -41,6 +46,10 @@ class TestIdentityMatches:
         assert not identity_matches(identity, "a@example.com", "kosher")
         assert not identity_matches(identity, "b@example.com", "Kosher")
         assert not identity_matches("not-a-hash", "a@example.com", "Kosher")
+
+
+def test_identity_without_utf8_form_matches_nothing() -> None:
+    assert not identity_matches(hash_identity("a@example.com", "s"), "a\udc80@example.com", "s")
 
 
 def test_normalise_email_strips_and_lowercases() -> None:

@@ -7,15 +7,14 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from badgeforge.access.models import ApiKey, Organisation
-from badgeforge.fields import Name
+from badgeforge.fields import Name, RequestModel
 from badgeforge.security import SCOPE_DESCRIPTIONS, Scope
 
 
-class ApiKeyCreate(BaseModel):
+class ApiKeyCreate(RequestModel):
     """A new API key for a partner platform or a staff member."""
 
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={"examples": [{"name": "Plateforme LMS", "scopes": ["issue"]}]},
     )
 

@@ -1,20 +1,29 @@
 """Request and response shapes of the award API."""
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any, Self
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 from badgeforge.awards.models import Award
-from badgeforge.fields import Email, Markdown, Name, ShortText, WebUrl
+from badgeforge.core.records import Evidence
+from badgeforge.fields import Email, Markdown, Name, RequestModel, ShortText, Timestamp, WebUrl
 from badgeforge.public.links import PublicLinks
+from badgeforge.stored import STORED_RECORDS, load
+
+STORED_EVIDENCE = TypeAdapter(list[Evidence], config=STORED_RECORDS)
 
 
-class EvidenceItem(BaseModel):
+def stored_evidence(award: Award) -> tuple[Evidence, ...]:
+    """The award's evidence column as records (CorruptStoredData if its shape drifted)."""
+    items = load(STORED_EVIDENCE, award.evidence, table="award", column="evidence", row_id=award.id)
+    return tuple(items)
+
+
+class EvidenceItem(RequestModel):
     """A piece of evidence: a URL to a document, a narrative, or both."""
-
-    model_config = ConfigDict(extra="forbid")
 
     url: WebUrl | None = Field(default=None, description="Where the evidence can be seen.")
     narrative: Markdown | None = Field(default=None, description="What was observed (Markdown).")
@@ -30,11 +39,10 @@ class EvidenceItem(BaseModel):
         return self
 
 
-class AwardCreate(BaseModel):
+class AwardCreate(RequestModel):
     """Award a badge class to a recipient identified by email."""
 
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {
@@ -57,22 +65,20 @@ class AwardCreate(BaseModel):
     recipient_email: Email = Field(
         description="The learner's address; the badge carries only its salted SHA-256 hash."
     )
-    issued_on: AwareDatetime | None = Field(
+    issued_on: Timestamp | None = Field(
         default=None, description="Defaults to now; cannot be in the future."
     )
-    expires: AwareDatetime | None = Field(
+    expires: Timestamp | None = Field(
         default=None, description="Defaults to the badge class expiry policy, if any."
     )
     narrative: Markdown | None = None
     evidence: list[EvidenceItem] = Field(default_factory=list, max_length=20)
 
 
-class AwardRevoke(BaseModel):
+class AwardRevoke(RequestModel):
     """Why the award is withdrawn; verifiers and wallets show this reason."""
 
-    model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"reason": "Attribué par erreur."}]}
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "Attribué par erreur."}]})
 
     reason: ShortText
 
@@ -129,7 +135,9 @@ class AwardRead(BaseModel):
             issued_on=award.issued_on,
             expires=award.expires_at,
             narrative=award.narrative,
-            evidence=[EvidenceItem.model_validate(item) for item in award.evidence],
+            evidence=[
+                EvidenceItem.model_construct(**asdict(item)) for item in stored_evidence(award)
+            ],
             revoked=award.revoked_at is not None,
             revoked_at=award.revoked_at,
             revocation_reason=award.revocation_reason,

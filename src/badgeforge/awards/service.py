@@ -7,10 +7,10 @@ from uuid import UUID
 from sqlalchemy.orm import Session
 
 from badgeforge.awards.models import Award
-from badgeforge.awards.schemas import AwardCreate
+from badgeforge.awards.schemas import AwardCreate, stored_evidence
 from badgeforge.badge_classes.service import BadgeClassRepository
 from badgeforge.core.identity import hash_identity, normalise_email
-from badgeforge.core.records import AwardRecord, Evidence, Recipient
+from badgeforge.core.records import AwardRecord, Recipient
 from badgeforge.db import utcnow
 from badgeforge.pagination import PageParams, fetch_page
 from badgeforge.problems import Conflict, UnprocessableContent
@@ -108,7 +108,7 @@ def to_record(award: Award) -> AwardRecord:
         issued_on=award.issued_on,
         expires=award.expires_at,
         narrative=award.narrative,
-        evidence=tuple(Evidence(**item) for item in award.evidence),
+        evidence=stored_evidence(award),
         revoked=award.revoked_at is not None,
         revocation_reason=award.revocation_reason,
     )

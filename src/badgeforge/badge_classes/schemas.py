@@ -1,23 +1,35 @@
 """Request and response shapes of the badge class API."""
 
+from dataclasses import asdict
 from datetime import datetime
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Self, TypeVar
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, model_validator
 
 from badgeforge.badge_classes.models import BadgeClass
-from badgeforge.fields import LanguageTag, Markdown, Name, PartialUpdate, ShortText, Tag, WebUrl
+from badgeforge.core import records
+from badgeforge.fields import (
+    LanguageTag,
+    Markdown,
+    Name,
+    PartialUpdate,
+    RequestModel,
+    ShortText,
+    StrictInt,
+    Tag,
+    WebUrl,
+)
 from badgeforge.public.links import PublicLinks
+from badgeforge.stored import STORED_RECORDS, load
 
+T = TypeVar("T")
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
 Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
 
 
-class Alignment(BaseModel):
+class Alignment(RequestModel):
     """A competency framework item the badge is aligned to (RECTEC, RNCP block…)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     target_name: Name = Field(description="Name of the competency, e.g. 'Communiquer'.")
     target_url: WebUrl = Field(description="URL describing the competency.")
@@ -26,10 +38,8 @@ class Alignment(BaseModel):
     target_code: Code | None = Field(default=None, description="e.g. 'C1' or 'RNCP35669BC01'.")
 
 
-class Criteria(BaseModel):
+class Criteria(RequestModel):
     """What one must show to earn the badge: a Markdown narrative, a URL, or both."""
-
-    model_config = ConfigDict(extra="forbid")
 
     narrative: Markdown | None = None
     url: WebUrl | None = None
@@ -41,16 +51,40 @@ class Criteria(BaseModel):
         return self
 
 
-class TemplateImage(BaseModel):
+class TemplateImage(RequestModel):
     """Generate the badge image from a design in ``badge_templates/`` with the badge's name."""
-
-    model_config = ConfigDict(extra="forbid")
 
     template: str = Field(
         default="medaillon", max_length=63, description="A name from GET /api/v1/badge-templates."
     )
     primary_colour: Colour = "#1d4e89"
     secondary_colour: Colour = "#f2a541"
+
+
+STORED_ALIGNMENTS = TypeAdapter(list[records.Alignment], config=STORED_RECORDS)
+STORED_TAGS = TypeAdapter(list[str])
+STORED_TEMPLATE = TypeAdapter(TemplateImage | None)
+
+
+def stored_alignments(badge_class: BadgeClass) -> tuple[records.Alignment, ...]:
+    """The alignments column as records (CorruptStoredData if its shape drifted)."""
+    items = _load(STORED_ALIGNMENTS, badge_class, "alignments", badge_class.alignments)
+    return tuple(items)
+
+
+def stored_tags(badge_class: BadgeClass) -> tuple[str, ...]:
+    """The tags column, checked (CorruptStoredData if its shape drifted)."""
+    tags = _load(STORED_TAGS, badge_class, "tags", badge_class.tags)
+    return tuple(tags)
+
+
+def stored_template(badge_class: BadgeClass) -> TemplateImage | None:
+    """The template the image was generated from, if any (CorruptStoredData if it drifted)."""
+    return _load(STORED_TEMPLATE, badge_class, "image_template", badge_class.image_template or None)
+
+
+def _load(adapter: TypeAdapter[T], badge_class: BadgeClass, column: str, value: Any) -> T:
+    return load(adapter, value, table="badge_class", column=column, row_id=badge_class.id)
 
 
 EXAMPLE: dict[str, Any] = {
@@ -76,10 +110,10 @@ EXAMPLE: dict[str, Any] = {
 }
 
 
-class BadgeClassCreate(BaseModel):
+class BadgeClassCreate(RequestModel):
     """A new badge class. Without ``image``, the image comes from the default template."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE]})
+    model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE]})
 
     issuer_id: UUID
     name: Name
@@ -88,7 +122,7 @@ class BadgeClassCreate(BaseModel):
     alignments: list[Alignment] = Field(default_factory=list, max_length=50)
     tags: list[Tag] = Field(default_factory=list, max_length=30)
     language: LanguageTag = "fr"
-    expires_after_days: int | None = Field(
+    expires_after_days: StrictInt | None = Field(
         default=None, ge=1, le=36_500, description="Awards expire this many days after issue."
     )
     image: TemplateImage = Field(default_factory=TemplateImage)
@@ -100,7 +134,6 @@ class BadgeClassUpdate(PartialUpdate):
     required_fields = ("name", "description", "criteria", "language")
 
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={"examples": [{"tags": ["sécurité"], "expires_after_days": None}]},
     )
 
@@ -110,7 +143,7 @@ class BadgeClassUpdate(PartialUpdate):
     alignments: list[Alignment] | None = Field(default=None, max_length=50)
     tags: list[Tag] | None = Field(default=None, max_length=30)
     language: LanguageTag | None = None
-    expires_after_days: int | None = Field(default=None, ge=1, le=36_500)
+    expires_after_days: StrictInt | None = Field(default=None, ge=1, le=36_500)
     image: TemplateImage | None = Field(
         default=None, description="Re-generate the image from a template."
     )
@@ -162,13 +195,13 @@ class BadgeClassRead(BaseModel):
             criteria=Criteria(
                 narrative=badge_class.criteria_narrative, url=badge_class.criteria_url
             ),
-            alignments=[Alignment.model_validate(item) for item in badge_class.alignments],
-            tags=list(badge_class.tags),
+            alignments=[
+                Alignment.model_construct(**asdict(item)) for item in stored_alignments(badge_class)
+            ],
+            tags=list(stored_tags(badge_class)),
             language=badge_class.language,
             expires_after_days=badge_class.expires_after_days,
-            image=TemplateImage.model_validate(badge_class.image_template)
-            if badge_class.image_template
-            else None,
+            image=stored_template(badge_class),
             image_media_type=badge_class.image_media_type,
             image_png_url=links.badge_class_image(badge_class.id, "image/png"),
             image_svg_url=links.badge_class_image(badge_class.id, "image/svg+xml"),

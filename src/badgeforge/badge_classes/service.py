@@ -13,8 +13,11 @@ from badgeforge.badge_classes.schemas import (
     BadgeClassUpdate,
     Criteria,
     TemplateImage,
+    stored_alignments,
+    stored_tags,
+    stored_template,
 )
-from badgeforge.core.records import Alignment, BadgeClassRecord
+from badgeforge.core.records import BadgeClassRecord
 from badgeforge.images import PreparedImage, prepare_upload, render_template
 from badgeforge.issuers.service import IssuerRepository
 from badgeforge.pagination import PageParams, fetch_page
@@ -106,8 +109,8 @@ def update(
         if field in changes:
             setattr(badge_class, field, changes[field])
     template = data.image
-    if template is None and "name" in changes and badge_class.image_template:
-        template = TemplateImage.model_validate(badge_class.image_template)
+    if template is None and "name" in changes:
+        template = stored_template(badge_class)
     if template is not None:
         _render(badge_class, template, settings)
     session.flush()
@@ -144,16 +147,7 @@ def to_record(badge_class: BadgeClass) -> BadgeClassRecord:
         image_media_type=badge_class.image_media_type,
         criteria_narrative=badge_class.criteria_narrative,
         criteria_url=badge_class.criteria_url,
-        alignments=tuple(
-            Alignment(
-                target_name=item["target_name"],
-                target_url=item["target_url"],
-                target_description=item.get("target_description"),
-                target_framework=item.get("target_framework"),
-                target_code=item.get("target_code"),
-            )
-            for item in badge_class.alignments
-        ),
-        tags=tuple(badge_class.tags),
+        alignments=stored_alignments(badge_class),
+        tags=stored_tags(badge_class),
         language=badge_class.language,
     )

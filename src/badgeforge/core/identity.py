@@ -9,6 +9,8 @@ import hashlib
 import hmac
 import re
 
+from badgeforge.core.errors import InvalidIdentity
+
 HASH_ALGORITHMS = ("sha256", "sha512", "sha1", "md5")
 _IDENTITY_HASH = re.compile(r"^(sha256|sha512|sha1|md5)\$([0-9a-fA-F]+)$")
 
@@ -19,10 +21,18 @@ def normalise_email(email: str) -> str:
 
 
 def hash_identity(value: str, salt: str, algorithm: str = "sha256") -> str:
-    """The IdentityHash ``<algorithm>$<lowercase hex>`` of ``value`` followed by ``salt``."""
+    """The IdentityHash ``<algorithm>$<lowercase hex>`` of ``value`` followed by ``salt``.
+
+    Raises InvalidIdentity for an algorithm outside ``HASH_ALGORITHMS`` and for text that
+    has no UTF-8 form (a lone surrogate).
+    """
     if algorithm not in HASH_ALGORITHMS:
-        raise ValueError(f"unsupported identity hash algorithm {algorithm!r}")
-    digest = hashlib.new(algorithm, (value + salt).encode("utf-8")).hexdigest()
+        raise InvalidIdentity(f"unsupported identity hash algorithm {algorithm!r}")
+    try:
+        data = (value + salt).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InvalidIdentity("the identity or salt is not valid Unicode text") from exc
+    digest = hashlib.new(algorithm, data).hexdigest()
     return f"{algorithm}${digest}"
 
 
@@ -36,7 +46,10 @@ def identity_matches(identity_hash: str, value: str, salt: str | None) -> bool:
         return False
     algorithm, expected = match.group(1), match.group(2).lower()
     for candidate in dict.fromkeys((value, value.lower())):
-        computed = hash_identity(candidate, salt or "", algorithm).split("$", 1)[1]
+        try:
+            computed = hash_identity(candidate, salt or "", algorithm).split("$", 1)[1]
+        except InvalidIdentity:
+            return False
         if hmac.compare_digest(computed, expected):
             return True
     return False

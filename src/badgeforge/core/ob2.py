@@ -29,7 +29,7 @@ def format_datetime(value: datetime) -> str:
     """An ISO 8601 UTC timestamp with a ``Z`` zone and whole seconds."""
     if value.tzinfo is None:
         raise InvalidDocument("timestamps must be timezone-aware")
-    return value.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.astimezone(UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
 
 
 def _compact(document: Document) -> Document:

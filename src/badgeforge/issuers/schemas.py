@@ -6,7 +6,16 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from badgeforge.fields import Email, LanguageTag, Markdown, Name, PartialUpdate, Telephone, WebUrl
+from badgeforge.fields import (
+    Email,
+    LanguageTag,
+    Markdown,
+    Name,
+    PartialUpdate,
+    RequestModel,
+    Telephone,
+    WebUrl,
+)
 from badgeforge.issuers.models import Issuer
 from badgeforge.public.links import PublicLinks
 
@@ -20,10 +29,10 @@ EXAMPLE: dict[str, Any] = {
 }
 
 
-class IssuerCreate(BaseModel):
+class IssuerCreate(RequestModel):
     """A new issuer profile."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [EXAMPLE]})
+    model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE]})
 
     name: Name
     url: WebUrl = Field(description="The organisation's web site.")
@@ -39,7 +48,7 @@ class IssuerUpdate(PartialUpdate):
     required_fields = ("name", "url", "email", "language")
 
     model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"description": "Nouvelle description."}]}
+        json_schema_extra={"examples": [{"description": "Nouvelle description."}]}
     )
 
     name: Name | None = None
