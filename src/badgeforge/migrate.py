@@ -1,17 +1,17 @@
 """Schema migrations: Alembic is the only way the schema changes."""
 
-from pathlib import Path
-
 from alembic import command
 from alembic.config import Config
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+from badgeforge.resources import resource_dir
+
+MIGRATIONS_DIR = resource_dir("migrations")
 
 
 def alembic_config(database_url: str) -> Config:
     """An Alembic configuration for ``database_url`` using the project's migrations."""
     if not (MIGRATIONS_DIR / "env.py").is_file():
-        raise RuntimeError(f"migrations not found at {MIGRATIONS_DIR}; install badgeforge with -e")
+        raise RuntimeError(f"migrations not found at {MIGRATIONS_DIR}; see badgeforge.resources")
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))

@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import AnyHttpUrl, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from badgeforge.resources import resource_dir
+
 DEFAULT_DATA_DIR = Path("data")
 
 
@@ -33,7 +35,7 @@ class Settings(BaseSettings):
     max_image_side: int = Field(default=2048, gt=0, description="Largest image width or height.")
     max_image_pixels: int = Field(default=4_194_304, gt=0, description="Largest width x height.")
     badge_templates_dir: Path = Field(
-        default=Path(__file__).resolve().parents[2] / "badge_templates",
+        default=resource_dir("badge_templates"),
         description="Folder of SVG badge designs issuers can start from.",
     )
     swagger_persist_authorization: bool = Field(
