@@ -34,6 +34,17 @@ class Settings(BaseSettings):
     max_image_bytes: int = Field(default=524_288, gt=0, description="Uploaded image size cap.")
     max_image_side: int = Field(default=2048, gt=0, description="Largest image width or height.")
     max_image_pixels: int = Field(default=4_194_304, gt=0, description="Largest width x height.")
+    render_workers: int = Field(
+        default=2, gt=0, le=64, description="SVG render worker processes (started on demand)."
+    )
+    render_timeout_seconds: float = Field(
+        default=5.0, gt=0, le=300, description="Wall-clock limit of one SVG render."
+    )
+    render_memory_bytes: int = Field(
+        default=512 * 2**20,
+        ge=64 * 2**20,
+        description="Address-space limit (RLIMIT_AS) of a render worker process.",
+    )
     badge_templates_dir: Path = Field(
         default=resource_dir("badge_templates"),
         description="Folder of SVG badge designs issuers can start from.",
