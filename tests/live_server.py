@@ -16,6 +16,7 @@ from badgeforge.app import create_app
 from badgeforge.db import make_engine, make_sessionmaker
 from badgeforge.migrate import upgrade
 from badgeforge.security import Scope
+from badgeforge.serving import uvicorn_config
 from badgeforge.settings import Settings
 
 
@@ -55,7 +56,7 @@ def live_server(data_dir: Path, database_url: str = "") -> Iterator[LiveServer]:
     with make_sessionmaker(engine)() as session, session.begin():
         organisation = access_service.create_organisation(session, "ESAT Conformité")
         _, token = access_service.create_key(session, organisation.id, "tests", [Scope.ADMIN])
-    config = uvicorn.Config(
+    config = uvicorn_config(
         create_app(settings, engine=engine), host="127.0.0.1", port=port, log_level="warning"
     )
     server = uvicorn.Server(config)

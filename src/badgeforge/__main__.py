@@ -10,22 +10,23 @@ from uuid import UUID
 
 from pydantic import AnyHttpUrl
 
+from badgeforge.private_files import create_private_dir, create_private_sqlite_file
 from badgeforge.settings import Settings
 
 
 def _settings() -> Settings:
     settings = Settings()
     if not settings.database_url:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        create_private_dir(settings.data_dir)
+    create_private_sqlite_file(settings.resolved_database_url)
     return settings
 
 
 def _serve(settings: Settings, host: str, port: int) -> None:
-    import uvicorn
-
     from badgeforge.app import create_app
+    from badgeforge.serving import serve
 
-    uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=True)
+    serve(create_app(settings), host=host, port=port, proxy_headers=True)
 
 
 def _migrate(settings: Settings) -> None:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Header, Response
 
 from badgeforge.db import SessionDep
 from badgeforge.deps import LinksDep
+from badgeforge.middleware import SVG_CSP
 from badgeforge.problems import Gone, NotFound, problem_responses
 from badgeforge.public import links as paths
 from badgeforge.public import service
@@ -16,7 +17,7 @@ from badgeforge.public.negotiation import document_media_type
 router = APIRouter(tags=["public"], responses=problem_responses(NotFound))
 
 SVG_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+    "Content-Security-Policy": SVG_CSP,
     "X-Content-Type-Options": "nosniff",
 }
 DOCUMENT_EXAMPLE = {"@context": "https://w3id.org/openbadges/v2", "type": "Assertion", "id": "…"}
