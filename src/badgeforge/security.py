@@ -11,21 +11,20 @@ import hmac
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from enum import StrEnum
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Depends
+from fastapi import BackgroundTasks, Depends
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 
 from badgeforge.access.models import ApiKey
-from badgeforge.db import SessionDep, utcnow
+from badgeforge.db import SessionDep
+from badgeforge.key_usage import KeyUsage, key_usage
 from badgeforge.problems import Forbidden, Unauthorized
 
 KEY_MARKER = "bf"
-LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 class Scope(StrEnum):
@@ -117,10 +116,15 @@ _header = APIKeyHeader(
 
 def authenticate(
     session: SessionDep,
+    background: BackgroundTasks,
+    usage: Annotated[KeyUsage, Depends(key_usage)],
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     header_key: Annotated[str | None, Depends(_header)],
 ) -> Principal:
-    """Resolve the caller's API key into a :class:`Principal`, or answer 401."""
+    """Resolve the caller's API key into a :class:`Principal`, or answer 401.
+
+    Only reads: the key's last use, when due, is recorded after the response.
+    """
     token = (bearer.credentials if bearer else header_key or "").strip()
     if not token:
         raise Unauthorized("This endpoint needs an API key.")
@@ -130,9 +134,9 @@ def authenticate(
         raise Unauthorized("The API key is unknown or has been revoked.")
     if not hmac.compare_digest(key.secret_hash, hash_secret(token)):
         raise Unauthorized("The API key is unknown or has been revoked.")
-    now = utcnow()
-    if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION:
-        key.last_used_at = now
+    now = usage.clock()
+    if usage.due(key.id, key.last_used_at, now):
+        background.add_task(usage.record, session, key.id, now)
     return Principal(
         organisation_id=key.organisation_id,
         api_key_id=key.id,
