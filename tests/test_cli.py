@@ -126,6 +126,7 @@ def test_running_the_demo_again_reuses_it_and_revokes_the_previous_key(
         )
     ).all()
     assert len(active) == 1
+    assert (first.revoked_keys, second.revoked_keys, third.revoked_keys) == (0, 1, 1)
     for old in (first, second):
         answer = client.get("/api/v1/organisation", headers={"X-API-Key": old.admin_key})
         assert answer.status_code == 401

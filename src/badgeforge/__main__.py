@@ -55,11 +55,12 @@ def _demo(settings: Settings, host: str, port: int) -> None:
         demo = seed(session, settings)
     engine.dispose()
     base = settings.base_url
+    revoked = ["  (the demo key printed by the previous start is now revoked)"]
     _print(
         "",
         "badgeforge demo is ready.",
         f"  Admin API key (shown once): {demo.admin_key}",
-        "                              (the demo key printed by an earlier start is revoked)",
+        *(revoked if demo.revoked_keys else []),
         f"  Swagger UI:                 {base}/docs  (click Authorize, paste the key)",
         f"  Demo issuer:                {base}/ob2/issuers/{demo.issuer_id}",
         f"  Demo badge class:           {base}/ob2/badge-classes/{demo.badge_class_id}",

@@ -34,6 +34,7 @@ class Demo:
     issuer_id: UUID
     badge_class_id: UUID
     admin_key: str
+    revoked_keys: int
 
 
 def seed(session: Session, settings: Settings) -> Demo:
@@ -62,7 +63,7 @@ def seed(session: Session, settings: Settings) -> Demo:
     badge_class = _oldest(
         session, BadgeClass, BadgeClass.issuer_id == issuer.id, BadgeClass.name == DEMO_BADGE_CLASS
     ) or badge_class_service.create(session, principal, _demo_badge_class(issuer.id), settings)
-    return Demo(organisation.id, issuer.id, badge_class.id, token)
+    return Demo(organisation.id, issuer.id, badge_class.id, token, len(previous))
 
 
 def _oldest(session: Session, model: type[T], *criteria: ColumnElement[bool]) -> T | None:
