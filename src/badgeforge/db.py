@@ -5,10 +5,11 @@ Services flush, never commit; the request's session commits before the response 
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from enum import Enum
+from typing import Annotated, Any, TypeVarTuple
 
 from fastapi import Depends, Request
-from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import Connection, DateTime, Engine, MetaData, Select, create_engine, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -54,6 +55,38 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
+Ts = TypeVarTuple("Ts")
+
+
+class RowLock(Enum):
+    """Row locks that keep a check-then-write rule true under concurrency (PostgreSQL).
+
+    The values are ``with_for_update``'s ``read`` and ``key_share``.
+
+    Each takes effect until the transaction ends. SQLite has no row locks and needs none:
+    its writers hold the whole database from their first statement (``BEGIN IMMEDIATE``).
+    """
+
+    #: Delete or re-key the row: waits for, and blocks, every other lock, including the
+    #: ones a foreign key check takes while a referencing row is inserted.
+    UPDATE = (False, False)
+    #: Change the row's other columns: one writer at a time, but rows may still refer to it.
+    NO_KEY_UPDATE = (False, True)
+    #: Refer to the row: it cannot be deleted meanwhile; other references go on in parallel.
+    KEY_SHARE = (True, True)
+
+
+def lock_rows(statement: Select[*Ts], lock: RowLock) -> Select[*Ts]:
+    """``statement`` taking ``lock`` on the rows it finds, and reloading them as locked.
+
+    Once a lock is granted, the rows are read again (``populate_existing``), so objects
+    the session loaded before the wait show what the transaction that held it committed.
+    """
+    read, key_share = lock.value
+    locked = statement.with_for_update(read=read, key_share=key_share)
+    return locked.execution_options(populate_existing=True)
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine; SQLite gets an owner-only file, foreign keys, WAL and a busy timeout."""
     if url.startswith("sqlite"):
@@ -96,8 +129,8 @@ def make_sessionmaker(engine: Engine, *, writer: bool = False) -> sessionmaker[S
 
 
 def _may_write(request: Request) -> bool:
-    # Authenticated API calls may write (even a GET records the key's last use).
-    return request.method not in ("GET", "HEAD") or request.url.path.startswith("/api/")
+    # Reads never write, not even the key's last use (recorded after the response, apart).
+    return request.method not in ("GET", "HEAD")
 
 
 def get_session(request: Request) -> Iterator[Session]:

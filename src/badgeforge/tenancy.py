@@ -11,6 +11,7 @@ from uuid import UUID
 from sqlalchemy import ForeignKey, Select, select
 from sqlalchemy.orm import Mapped, Session, declared_attr, mapped_column
 
+from badgeforge.db import RowLock, lock_rows
 from badgeforge.problems import NotFound
 from badgeforge.security import Principal
 
@@ -44,9 +45,14 @@ class ScopedRepository(Generic[M]):
             self.model.organisation_id == self.principal.organisation_id
         )
 
-    def get(self, id: UUID) -> M:
-        """The row with this id in the caller's organisation, else NotFound."""
-        found = self.session.scalar(self.scoped().where(self.model.id == id))
+    def get(self, id: UUID, *, lock: RowLock | None = None) -> M:
+        """The row with this id in the caller's organisation, else NotFound.
+
+        With ``lock``, the row stays locked until the transaction ends and is read as it
+        is once locked: a row deleted meanwhile is NotFound (see :class:`RowLock`).
+        """
+        statement = self.scoped().where(self.model.id == id)
+        found = self.session.scalar(statement if lock is None else lock_rows(statement, lock))
         if found is None:
             raise NotFound(f"No {self.label} with id {id}.")
         return found

@@ -6,7 +6,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from badgeforge.access.models import ApiKey, Organisation
-from badgeforge.db import utcnow
+from badgeforge.db import RowLock, lock_rows, utcnow
 from badgeforge.pagination import PageParams, fetch_page
 from badgeforge.problems import Conflict, NotFound
 from badgeforge.security import Principal, Scope, generate_key
@@ -57,9 +57,19 @@ def list_keys(
     return fetch_page(session, statement, params)
 
 
+def _lock_organisation(session: Session, principal: Principal) -> None:
+    # One revocation at a time per organisation, so two admin keys revoking each other
+    # cannot both count the other as the remaining admin. Rows that refer to the
+    # organisation (awards, issuers...) are still inserted meanwhile (no key update).
+    statement = select(Organisation.id).where(Organisation.id == principal.organisation_id)
+    session.execute(lock_rows(statement, RowLock.NO_KEY_UPDATE))
+
+
 def revoke_key(session: Session, principal: Principal, key_id: UUID) -> ApiKey:
     """Revoke a key at once. The last active admin key cannot be revoked (no lock-out)."""
-    key = session.scalar(_scoped_keys(principal).where(ApiKey.id == key_id))
+    _lock_organisation(session, principal)
+    keys = _scoped_keys(principal).execution_options(populate_existing=True)
+    key = session.scalar(keys.where(ApiKey.id == key_id))
     if key is None:
         raise NotFound(f"No API key with id {key_id}.")
     if key.revoked_at is not None:
@@ -67,7 +77,7 @@ def revoke_key(session: Session, principal: Principal, key_id: UUID) -> ApiKey:
     if Scope.ADMIN.value in key.scopes:
         active_admins = [
             other
-            for other in session.scalars(_scoped_keys(principal).where(ApiKey.revoked_at.is_(None)))
+            for other in session.scalars(keys.where(ApiKey.revoked_at.is_(None)))
             if Scope.ADMIN.value in other.scopes
         ]
         if len(active_admins) <= 1:

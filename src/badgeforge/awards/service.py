@@ -11,7 +11,7 @@ from badgeforge.awards.schemas import AwardCreate, stored_evidence
 from badgeforge.badge_classes.service import BadgeClassRepository
 from badgeforge.core.identity import hash_identity, normalise_email
 from badgeforge.core.records import AwardRecord, Recipient
-from badgeforge.db import utcnow
+from badgeforge.db import RowLock, utcnow
 from badgeforge.pagination import PageParams, fetch_page
 from badgeforge.problems import Conflict, UnprocessableContent
 from badgeforge.security import Principal
@@ -43,7 +43,11 @@ def _dates(
 
 def award(session: Session, principal: Principal, data: AwardCreate) -> Award:
     """Award a badge class to a recipient email, hashed with a fresh random salt."""
-    badge_class = BadgeClassRepository(session, principal).get(data.badge_class_id)
+    # Holds the badge class until the award is stored, so a concurrent delete waits and
+    # then refuses; once it is deleted, this answers NotFound instead of a foreign key error.
+    badge_class = BadgeClassRepository(session, principal).get(
+        data.badge_class_id, lock=RowLock.KEY_SHARE
+    )
     issued_on, expires = _dates(data, badge_class.expires_after_days, utcnow())
     email = normalise_email(data.recipient_email)
     salt = secrets.token_hex(16)
@@ -89,8 +93,12 @@ def get(session: Session, principal: Principal, award_id: UUID) -> Award:
 
 
 def revoke(session: Session, principal: Principal, award_id: UUID, reason: str) -> Award:
-    """Withdraw an award: its public URL answers 410 Gone with the reason from now on."""
-    record = get(session, principal, award_id)
+    """Withdraw an award: its public URL answers 410 Gone with the reason from now on.
+
+    Concurrent revocations of one award queue on its row lock: the first one is applied
+    and keeps its reason, the others see it revoked and get a conflict.
+    """
+    record = AwardRepository(session, principal).get(award_id, lock=RowLock.NO_KEY_UPDATE)
     if record.revoked_at is not None:
         raise Conflict("This award is already revoked.", revoked_at=record.revoked_at)
     record.revoked_at = utcnow()

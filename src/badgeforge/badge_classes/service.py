@@ -18,6 +18,7 @@ from badgeforge.badge_classes.schemas import (
     stored_template,
 )
 from badgeforge.core.records import BadgeClassRecord
+from badgeforge.db import RowLock
 from badgeforge.images import PreparedImage, prepare_upload, render_template
 from badgeforge.issuers.service import IssuerRepository
 from badgeforge.pagination import PageParams, fetch_page
@@ -118,8 +119,12 @@ def update(
 
 
 def delete(session: Session, principal: Principal, badge_class_id: UUID) -> None:
-    """Delete a badge class that was never awarded (awards must stay verifiable)."""
-    badge_class = get(session, principal, badge_class_id)
+    """Delete a badge class that was never awarded (awards must stay verifiable).
+
+    The lock waits for awards being made of it (they hold it, see ``awards.service``),
+    so the check below sees them, and makes awards that come later wait, then not find it.
+    """
+    badge_class = BadgeClassRepository(session, principal).get(badge_class_id, lock=RowLock.UPDATE)
     if session.scalar(select(exists().where(Award.badge_class_id == badge_class.id))):
         raise Conflict("This badge class has been awarded; it cannot be deleted.")
     session.delete(badge_class)
