@@ -36,8 +36,9 @@ IdempotencyKey = Annotated[
         alias="Idempotency-Key",
         min_length=1,
         max_length=255,
-        description="Any unique string (a UUID); a retry with the same key and body is "
-        "answered with the first response instead of being applied twice.",
+        pattern=r"^[\x20-\x7e]+$",
+        description="Any unique string of printable ASCII (a UUID); a retry with the same key "
+        "and body is answered with the first response instead of being applied twice.",
     ),
 ]
 

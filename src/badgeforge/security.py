@@ -8,6 +8,7 @@ bound to one organisation, which repositories use to scope every query.
 
 import hashlib
 import hmac
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from badgeforge.key_usage import KeyUsage, key_usage
 from badgeforge.problems import Forbidden, Unauthorized
 
 KEY_MARKER = "bf"
+_PREFIX = re.compile(r"[0-9a-f]{12}")  # secrets.token_hex(6)
 
 
 class Scope(StrEnum):
@@ -96,7 +98,7 @@ def generate_key() -> GeneratedKey:
 def parse_prefix(token: str) -> str | None:
     """The visible prefix of a well-formed key, or None."""
     parts = token.split("_", 2)
-    if len(parts) != 3 or parts[0] != KEY_MARKER or len(parts[1]) != 12:
+    if len(parts) != 3 or parts[0] != KEY_MARKER or not _PREFIX.fullmatch(parts[1]):
         return None
     return parts[1]
 
