@@ -148,7 +148,7 @@ class TestOnSQLite:
         self, database: tuple[Engine, str, UUID, Path], tmp_path: Path
     ) -> None:
         engine, token, key_id, path = database
-        settings = Settings(data_dir=tmp_path, public_base_url="http://testserver")  # type: ignore[arg-type]
+        settings = Settings(data_dir=tmp_path, public_base_url="http://testserver")
         app = create_app(settings, engine=engine)
         clock = Clock()
         usage = KeyUsage(clock=clock)
