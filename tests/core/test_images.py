@@ -13,7 +13,7 @@ from defusedxml.ElementTree import fromstring
 from PIL import Image
 
 from badgeforge.core.baking import bake_svg, unbake_svg
-from badgeforge.core.errors import InvalidImage
+from badgeforge.core.errors import ImageTooComplex, InvalidImage
 from badgeforge.core.images import (
     ImageInfo,
     inspect_png,
@@ -352,9 +352,13 @@ class TestSvgToPng:
             svg_to_png(b"<svg>", width=32)
 
     @pytest.mark.parametrize("width", [0, -5, 100_000])
-    def test_width_out_of_range_is_a_programming_error(self, width: int) -> None:
-        with pytest.raises(ValueError, match="width must be between"):
+    def test_width_out_of_range_is_a_typed_error(self, width: int) -> None:
+        with pytest.raises(ImageTooComplex, match="width must be between"):
             svg_to_png(svg_document('width="1" height="1"'), width=width)
+
+    def test_render_height_is_bounded(self) -> None:
+        with pytest.raises(ImageTooComplex, match="512 pixels wide would be 51200 tall"):
+            svg_to_png(svg_document('viewBox="0 0 1 100"'), width=512)
 
 
 class TestPngToSvg:

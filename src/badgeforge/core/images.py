@@ -26,9 +26,10 @@ from xml.etree.ElementTree import Element, SubElement
 import resvg_py
 from PIL import Image
 
-from badgeforge.core.errors import InvalidImage, UnsupportedImageType
+from badgeforge.core.errors import ImageTooComplex, InvalidImage, UnsupportedImageType
 from badgeforge.core.png import PNG_SIGNATURE, iter_png_chunks
 from badgeforge.core.svg import SVG_NS, SVG_ROOT_TAG, XLINK_HREF, SvgTree, parse_svg, serialize_svg
+from badgeforge.core.svg_budget import RenderLimits, check_render_budget
 from badgeforge.core.svg_sanitizer import sanitize_svg_tree
 
 MediaType = Literal["image/png", "image/svg+xml"]
@@ -246,26 +247,36 @@ def _view_box(value: str | None) -> tuple[float, float] | None:
 # --------------------------------------------------------------------------- conversion
 
 
-def svg_to_png(svg: bytes, *, width: int) -> bytes:
+def svg_to_png(svg: bytes, *, width: int, limits: RenderLimits | None = None) -> bytes:
     """Render an SVG to a PNG `width` pixels wide (height keeps the aspect ratio).
 
-    The SVG is sanitised first, so rendering never reads a file or the network whatever the
-    input. Raises ValueError for a width outside 1..MAX_RENDER_SIDE and InvalidImage when
-    the SVG is refused or cannot be rendered.
+    Sanitised first (rendering never reads a file or the network) and its cost checked
+    against `limits` (``prepare_render``). Raises InvalidImage, or ImageTooComplex past a
+    limit. Runs in the calling process: servers go through ``badgeforge.rendering``.
     """
-    if not 1 <= width <= MAX_RENDER_SIDE:
-        raise ValueError(f"width must be between 1 and {MAX_RENDER_SIDE}, not {width}")
-    clean, info = sanitize_svg(svg, max_side=2**31)
-    height = max(1, round(width * info.height / info.width))
-    if height > MAX_RENDER_SIDE:
-        raise InvalidImage(f"rendering this SVG {width} pixels wide would be {height} tall")
+    tree, _ = prepare_render(svg, width=width, limits=limits or RenderLimits())
     try:
-        png = resvg_py.svg_to_bytes(svg_string=clean.decode("utf-8"), width=width)
+        png = resvg_py.svg_to_bytes(svg_string=serialize_svg(tree).decode("utf-8"), width=width)
     except ValueError as exc:
         raise InvalidImage(f"SVG cannot be rendered ({exc})") from exc
     if not png.startswith(PNG_SIGNATURE):  # pragma: no cover - resvg always returns PNG
         raise InvalidImage("SVG cannot be rendered (the renderer returned no PNG)")
     return png
+
+
+def prepare_render(svg: bytes, *, width: int, limits: RenderLimits) -> tuple[SvgTree, int]:
+    """Sanitise an SVG for a render `width` pixels wide and check its cost; return it and
+    the render height. Raises like ``svg_to_png`` without running the renderer."""
+    if not 1 <= width <= MAX_RENDER_SIDE:
+        raise ImageTooComplex(f"render width must be between 1 and {MAX_RENDER_SIDE}, not {width}")
+    tree = parse_svg(svg)
+    sanitize_svg_tree(tree)
+    svg_width, svg_height = _svg_size(tree.root)
+    height = max(1, round(width * svg_height / svg_width))
+    if height > MAX_RENDER_SIDE:
+        raise ImageTooComplex(f"rendering this SVG {width} pixels wide would be {height} tall")
+    check_render_budget(tree, width=width, height=height, limits=limits)
+    return tree, height
 
 
 def png_to_svg(png: bytes, info: ImageInfo) -> bytes:
