@@ -85,7 +85,7 @@ class TestDates:
 
 
 class TestStrictNumbers:
-    @pytest.mark.parametrize("value", ["10", True, 10.0, 10.5, "ten", [10]])
+    @pytest.mark.parametrize("value", ["10", True, False, 10.5, "ten", [10], {"days": 10}])
     def test_expiry_days_must_be_a_json_integer(
         self,
         client: TestClient,
