@@ -2,7 +2,9 @@
 
 Every badge class needs both forms because each award is served baked as PNG and as SVG.
 An uploaded PNG gets an SVG wrapper; an uploaded or generated SVG is sanitised and then
-rasterised to PNG. The image type is sniffed from the bytes, never taken from a file name.
+rasterised to PNG by a render worker process (``badgeforge.rendering``: bounded cost,
+timeout, memory limit), for uploads, templates and issuer logos alike. The image type is
+sniffed from the bytes, never taken from a file name.
 """
 
 import re
@@ -18,10 +20,10 @@ from badgeforge.core.images import (
     png_to_svg,
     sanitize_svg,
     sniff_media_type,
-    svg_to_png,
 )
 from badgeforge.core.png import sanitize_png
 from badgeforge.problems import NotFound, PayloadTooLarge
+from badgeforge.rendering import render_svg
 from badgeforge.settings import Settings
 
 RASTER_WIDTH = 512
@@ -65,7 +67,7 @@ def prepare_upload(data: bytes, settings: Settings) -> PreparedImage:
 
 def _prepare_svg(data: bytes, settings: Settings) -> PreparedImage:
     clean, _ = sanitize_svg(data, max_side=settings.max_image_side)
-    png = svg_to_png(clean, width=RASTER_WIDTH)
+    png = render_svg(clean, width=RASTER_WIDTH, settings=settings)  # out of process
     return PreparedImage("image/svg+xml", png, clean)
 
 
