@@ -49,6 +49,12 @@ class Settings(BaseSettings):
         default=resource_dir("badge_templates"),
         description="Folder of SVG badge designs issuers can start from.",
     )
+    master_keys: str = Field(
+        default="",
+        description="Comma-separated Fernet keys sealing issuers' private keys, newest first "
+        "(the first encrypts, all decrypt). Empty: a key generated in <data_dir>/master.key, "
+        "for the demo only.",
+    )
     swagger_persist_authorization: bool = Field(
         default=False,
         description="Let Swagger UI keep the API key in the browser's localStorage across "

@@ -30,5 +30,6 @@ class BadgeClass(OrganisationOwned, Base):
     image_template: Mapped[dict[str, str] | None] = mapped_column(JSON)
     image_png: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     image_svg: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    ob3_proof: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

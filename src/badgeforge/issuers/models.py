@@ -24,5 +24,8 @@ class Issuer(OrganisationOwned, Base):
     language: Mapped[str] = mapped_column(String(35), default="fr")
     image_media_type: Mapped[str | None] = mapped_column(String(32))
     image_data: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    identifier_style: Mapped[str] = mapped_column(String(16), default="url")
+    ob3_proof: Mapped[str] = mapped_column(String(16), default="data-integrity")
+    ob3_status: Mapped[str] = mapped_column(String(16), default="bitstring")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -1,0 +1,198 @@
+"""Issue an award in every format, once, in the award's own transaction.
+
+At award time this builds and stores: the OB 2.0 hosted Assertion and the BadgeClass
+version it points at, the signed OB 2.0 assertion (JWS, RS256), and the OB 3.0
+OpenBadgeCredential with a Data Integrity proof (``eddsa-rdfc-2022``) and as a VC-JWT
+(RS256), under the base URL in force then. Public URLs serve these stored bytes.
+"""
+
+import hashlib
+import json
+from dataclasses import asdict
+from typing import Any
+from uuid import UUID, uuid5
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, undefer
+
+from badgeforge.awards.models import Award
+from badgeforge.awards.service import to_record as award_record
+from badgeforge.badge_classes.models import BadgeClass
+from badgeforge.badge_classes.service import to_record as badge_class_record
+from badgeforge.core import ob2, ob2_signing, ob3, status_list, vc_jwt
+from badgeforge.core.data_integrity import add_proof
+from badgeforge.core.keys import KeyAlgorithm, KeyVault
+from badgeforge.core.records import BadgeClassRecord
+from badgeforge.db import utcnow
+from badgeforge.issuance import status as statuses
+from badgeforge.issuance.links import IssuedLinks, KeyReferences
+from badgeforge.issuance.models import (
+    BadgeClassSnapshot,
+    IdentifierStyle,
+    ImageBlob,
+    IssuedAward,
+    ProofFormat,
+    StatusMethod,
+)
+from badgeforge.issuers.models import Issuer
+from badgeforge.issuers.service import to_record as issuer_record
+from badgeforge.public.links import PublicLinks
+from badgeforge.signing import service as signing
+
+
+def dumps(document: dict[str, Any]) -> str:
+    """The stored form of a document: compact JSON, UTF-8 text kept as is."""
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+
+def _blob(session: Session, data: bytes, media_type: str) -> str:
+    digest = hashlib.sha256(data).hexdigest()
+    if session.get(ImageBlob, digest) is None:
+        session.add(ImageBlob(sha256=digest, media_type=media_type, data=data))
+        session.flush()
+    return digest
+
+
+def _version(record: BadgeClassRecord, digests: dict[str, str], base_url: str) -> str:
+    content = {**asdict(record), "images": digests, "base_url": base_url}
+    text = json.dumps(content, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def _snapshot(
+    session: Session, badge_class: BadgeClass, record: BadgeClassRecord, links: IssuedLinks
+) -> UUID:
+    snapshot_id = uuid5(badge_class.id, links.badge_class_version)
+    if session.get(BadgeClassSnapshot, snapshot_id) is None:
+        document = ob2.badge_class(record, links)
+        session.add(
+            BadgeClassSnapshot(
+                id=snapshot_id,
+                organisation_id=badge_class.organisation_id,
+                badge_class_id=badge_class.id,
+                version=links.badge_class_version,
+                document=dumps(document),
+            )
+        )
+        session.flush()
+    return snapshot_id
+
+
+def default_proof(issuer: Issuer, badge_class: BadgeClass, requested: str | None) -> ProofFormat:
+    """The OB 3.0 proof an award presents first: the award's, the badge class's, the issuer's."""
+    return ProofFormat(requested or badge_class.ob3_proof or issuer.ob3_proof)
+
+
+def issue(
+    session: Session,
+    vault: KeyVault,
+    base_url: str,
+    award: Award,
+    *,
+    proof: str | None = None,
+) -> IssuedAward:
+    """Build, sign and store every format of ``award`` (in the caller's transaction)."""
+    badge_class = session.scalars(
+        select(BadgeClass)
+        .options(undefer(BadgeClass.image_png), undefer(BadgeClass.image_svg))
+        .where(BadgeClass.id == award.badge_class_id)
+    ).one()
+    issuer = session.scalars(select(Issuer).where(Issuer.id == badge_class.issuer_id)).one()
+    keys = signing.signers(session, vault, issuer)
+    rsa, ed25519 = keys[KeyAlgorithm.RSA], keys[KeyAlgorithm.ED25519]
+    public = PublicLinks(base_url)
+    references = KeyReferences(public, issuer.id, IdentifierStyle(issuer.identifier_style))
+    digests = {
+        "image/png": _blob(session, badge_class.image_png, "image/png"),
+        "image/svg+xml": _blob(session, badge_class.image_svg, "image/svg+xml"),
+    }
+    bc_record = badge_class_record(badge_class)
+    links = IssuedLinks(
+        public,
+        _version(bc_record, digests, base_url),
+        digests,
+        references.identifier(ed25519.key),
+    )
+    snapshot_id = _snapshot(session, badge_class, bc_record, links)
+    record = award_record(award)
+    assertion = ob2.assertion(record, bc_record, links)
+    signed_id = f"urn:uuid:{award.id}"
+    jws = ob2_signing.sign_assertion(
+        {**assertion, "id": signed_id},
+        rsa.rsa(),
+        creator=public.ob2_key(rsa.key.id),
+    )
+    status_entry, status_id, status_index = _status(session, vault, public, issuer)
+    credential = ob3.open_badge_credential(
+        record,
+        bc_record,
+        issuer_record(issuer),
+        links,
+        ob3.CredentialOptions(credential_status=status_entry),
+    )
+    now = utcnow()
+    signed = add_proof(
+        credential,
+        ed25519.ed25519(),
+        verification_method=references.method(ed25519.key),
+        created=now,
+    )
+    issued = IssuedAward(
+        award_id=award.id,
+        organisation_id=award.organisation_id,
+        issuer_id=issuer.id,
+        base_url=base_url,
+        badge_class_snapshot_id=snapshot_id,
+        image_png_sha256=digests["image/png"],
+        image_svg_sha256=digests["image/svg+xml"],
+        ob2_assertion=dumps(assertion),
+        ob2_signed_id=signed_id,
+        ob2_jws=jws,
+        ob3_credential=dumps(signed),
+        ob3_jwt=vc_jwt.sign(credential, rsa.private_key, references.method(rsa.key)),
+        ob3_default=default_proof(issuer, badge_class, proof).value,
+        rsa_key_id=rsa.key.id,
+        ed25519_key_id=ed25519.key.id,
+        status_list_id=status_id,
+        status_list_index=status_index,
+    )
+    session.add(issued)
+    session.flush()
+    return issued
+
+
+def _status(
+    session: Session, vault: KeyVault, public: PublicLinks, issuer: Issuer
+) -> tuple[dict[str, Any], UUID | None, int | None]:
+    if StatusMethod(issuer.ob3_status) is StatusMethod.REVOCATION_LIST:
+        entry = status_list.revocation_list_entry(public.ob3_revocation_list(issuer.id))
+        return entry, None, None
+    listing, index = statuses.allocate(session, vault, public, issuer)
+    return status_list.status_entry(public.status_list(listing.id), index), listing.id, index
+
+
+def issued(session: Session, award_id: UUID) -> IssuedAward | None:
+    """What an award was issued with, if it has been issued."""
+    return session.get(IssuedAward, award_id)
+
+
+def backfill(session: Session, vault: KeyVault, base_url: str, *, batch: int = 200) -> int:
+    """Issue every award that has no frozen documents yet (awards made before signing).
+
+    Returns how many were issued. Runs after migrations; safe to run again.
+    """
+    count = 0
+    while True:
+        pending = session.scalars(
+            select(Award)
+            .outerjoin(IssuedAward, IssuedAward.award_id == Award.id)
+            .where(IssuedAward.award_id.is_(None))
+            .order_by(Award.created_at, Award.id)
+            .limit(batch)
+        ).all()
+        if not pending:
+            return count
+        for award in pending:
+            issue(session, vault, base_url, award)
+            count += 1
+        session.flush()
