@@ -1,245 +1,253 @@
-"""Open Badges 2.0 baking: put an assertion into a PNG or SVG badge and read it back (SPEC §3).
+"""Baking: put an Open Badges 2.0 assertion or 3.0 credential into a PNG or SVG badge.
 
-Pure functions on bytes. A PNG is baked by splicing one uncompressed ``openbadges`` iTXt
-chunk into its container as ``badgeforge.core.png.sanitize_png`` rebuilds it, so the image
-data is never decoded or re-encoded and no other Open Badges chunk survives. An SVG
-is parsed with defusedxml and re-serialised with the ``openbadges`` prefix spelled out,
-because some consumers (Open Badge Passport) match the raw tag name.
+Pure functions on bytes, following SPEC §3 (OB 2.0) and §6.2 (OB 3.0):
 
-OB 3.0 baking (``openbadgecredential`` / ``openbadges:credential``) is not handled here.
+| | PNG (one uncompressed iTXt) | SVG (first child of the root) |
+| --- | --- | --- |
+| OB 2.0 | keyword ``openbadges`` | ``<openbadges:assertion>`` in ``http://openbadges.org`` |
+| OB 3.0 | keyword ``openbadgecredential`` | ``<openbadges:credential>`` in ``OB3_NS`` |
+
+**One payload per image.** Baking either version removes every Open Badges chunk or element
+already there, of either version (a PNG keeps no text chunk at all), so an image never
+carries an OB 2.0 assertion and an OB 3.0 credential side by side: a wallet or verifier
+reading it cannot pick a different badge, or a stale one, from the one we served. Each
+format of an award is baked into its own image.
+
+Reading is lenient where the specifications were: OB 2.0 also reads the legacy OB 1.x
+``tEXt``/``zTXt`` chunk, compressed iTXt chunks are inflated within MAX_INFLATED_TEXT, and
+SVG elements are found by namespace or by the raw ``openbadges`` prefix. Every failure is a
+BakingError. The containers themselves are handled by ``badgeforge.core.bakery``.
 """
 
 from __future__ import annotations
 
+import json
 import re
-import zlib
+from typing import Literal
 
 # Element is only constructed here; every parse goes through defusedxml.
 from xml.etree.ElementTree import Element
 
+from badgeforge.core.bakery import (
+    MAX_INFLATED_TEXT,
+    OB2_NS,
+    OB3_NS,
+    badge_tags,
+    bake_png_text,
+    bake_svg_element,
+    check_xml_text,
+    find_png_text,
+    find_svg_text,
+    parse_svg_document,
+)
 from badgeforge.core.errors import BakingError, InvalidImage
 from badgeforge.core.images import sniff_media_type
-from badgeforge.core.png import PngChunk, build_png_chunk, iter_png_chunks, sanitize_png
-from badgeforge.core.svg import SVG_NS, SVG_ROOT_TAG, SvgTree, parse_svg, serialize_svg
+from badgeforge.core.svg import SvgTree
+
+__all__ = [
+    "ASSERTION_TAG",
+    "CREDENTIAL_KEYWORD",
+    "CREDENTIAL_TAG",
+    "MAX_INFLATED_TEXT",
+    "OB3_NS",
+    "OPENBADGES_KEYWORD",
+    "OPENBADGES_NS",
+    "BakedVersion",
+    "bake_png",
+    "bake_png_credential",
+    "bake_svg",
+    "bake_svg_credential",
+    "unbake",
+    "unbake_any",
+    "unbake_credential",
+    "unbake_png",
+    "unbake_svg",
+]
 
 OPENBADGES_KEYWORD = "openbadges"
-OPENBADGES_NS = "http://openbadges.org"
-ASSERTION_TAG = f"{{{OPENBADGES_NS}}}assertion"
-MAX_INFLATED_TEXT = 1024 * 1024
-"""Largest text a compressed openbadges chunk may inflate to (zip-bomb guard)."""
+OPENBADGES_NS = OB2_NS
+ASSERTION_TAG = f"{{{OB2_NS}}}assertion"
+CREDENTIAL_KEYWORD = "openbadgecredential"
+CREDENTIAL_TAG = f"{{{OB3_NS}}}credential"
 
-_KEYWORD_FIELD = OPENBADGES_KEYWORD.encode("latin-1") + b"\x00"
-_TEXT_CHUNK_TYPES = frozenset({b"iTXt", b"tEXt", b"zTXt"})
-_NOT_XML_CHARACTER = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+BakedVersion = Literal["ob2", "ob3"]
+"""Which Open Badges version an image was found to carry."""
+
+_COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
+_CDATA_UNSAFE = re.compile("]]>|[\ud800-\udfff\ufffe\uffff]")
 
 
-# --------------------------------------------------------------------------- PNG
+# --------------------------------------------------------------------------- OB 2.0
 
 
 def bake_png(png: bytes, payload: str) -> bytes:
-    """Return `png` carrying `payload` in one uncompressed ``openbadges`` iTXt chunk.
+    """Return `png` carrying `payload` (assertion JSON, JWS or URL) in an ``openbadges`` iTXt.
 
-    The container is rebuilt first (``sanitize_png``): the pixels and the chunks that say
-    how to show them are kept byte for byte, while every text chunk (so every foreign
-    ``openbadges`` or ``openbadgecredential`` chunk), every other ancillary chunk and any
-    bytes after IEND are dropped. The new chunk goes right before the first IDAT. Raises
-    BakingError for a payload that cannot be baked, or a PNG that ``sanitize_png`` refuses
-    (not a PNG, truncated, corrupt, no image data...).
+    See ``bakery.bake_png_text``: the container is rebuilt, so no other text chunk (no
+    foreign ``openbadges`` or ``openbadgecredential`` chunk) survives.
     """
-    new_chunk = _itxt_chunk(payload)
-    try:
-        clean = sanitize_png(png)
-    except InvalidImage as exc:
-        raise BakingError(f"cannot bake this PNG: {exc}") from exc
-    first_idat = next(chunk.start for chunk in iter_png_chunks(clean) if chunk.type == b"IDAT")
-    return clean[:first_idat] + new_chunk + clean[first_idat:]
+    return bake_png_text(png, OPENBADGES_KEYWORD, payload)
 
 
 def unbake_png(data: bytes) -> str:
-    """Return the Open Badges text baked into a PNG.
+    """Return the OB 2.0 text baked into a PNG.
 
     The first ``openbadges`` iTXt chunk wins (compressed or not); failing that, the first
-    legacy OB 1.x ``tEXt`` or ``zTXt`` chunk. Compressed text is inflated to at most
-    MAX_INFLATED_TEXT bytes.
+    legacy OB 1.x ``tEXt`` or ``zTXt`` chunk.
     """
-    legacy: str | None = None
-    for chunk in _png_chunks(data):
-        if not _is_openbadges_text(data, chunk):
-            continue
-        body = data[chunk.data_start + len(_KEYWORD_FIELD) : chunk.data_end]
-        if chunk.type == b"iTXt":
-            return _non_empty(_itxt_text(body))
-        if legacy is None:
-            legacy = _non_empty(_legacy_text(chunk.type, body))
-    if legacy is None:
+    text = find_png_text(data, OPENBADGES_KEYWORD, legacy=True)
+    if text is None:
         raise BakingError("this PNG contains no Open Badges data (no 'openbadges' chunk)")
-    return legacy
-
-
-def _png_chunks(png: bytes) -> list[PngChunk]:
-    try:
-        return list(iter_png_chunks(png))
-    except InvalidImage as exc:
-        raise BakingError(str(exc)) from exc
-
-
-def _is_openbadges_text(png: bytes, chunk: PngChunk) -> bool:
-    return chunk.type in _TEXT_CHUNK_TYPES and png.startswith(_KEYWORD_FIELD, chunk.data_start)
-
-
-def _itxt_chunk(payload: str) -> bytes:
-    if not payload:
-        raise BakingError("nothing to bake: the payload is empty")
-    if "\x00" in payload:
-        raise BakingError("the payload contains a NUL character, which iTXt cannot hold")
-    try:
-        text = payload.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise BakingError("the payload is not valid Unicode text") from exc
-    # keyword NUL, compression flag 0, method 0, empty language tag NUL, empty
-    # translated keyword NUL, then the UTF-8 text.
-    body = _KEYWORD_FIELD + b"\x00\x00\x00\x00" + text
-    return build_png_chunk(b"iTXt", body)
-
-
-def _itxt_text(body: bytes) -> str:
-    language_end = body.find(b"\x00", 2)
-    translated_end = body.find(b"\x00", language_end + 1) if language_end >= 0 else -1
-    if len(body) < 2 or translated_end < 0:
-        raise BakingError("the 'openbadges' iTXt chunk is malformed")
-    compressed, method = body[0], body[1]
-    text = body[translated_end + 1 :]
-    if compressed not in (0, 1) or (compressed and method != 0):
-        raise BakingError("the 'openbadges' iTXt chunk uses an unknown compression")
-    if compressed:
-        text = _inflate(text)
-    try:
-        return text.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise BakingError("the 'openbadges' iTXt chunk is not valid UTF-8") from exc
-
-
-def _legacy_text(chunk_type: bytes, body: bytes) -> str:
-    if chunk_type == b"zTXt":
-        if body[:1] != b"\x00":
-            raise BakingError("the 'openbadges' zTXt chunk uses an unknown compression")
-        body = _inflate(body[1:])
-    return body.decode("latin-1")
-
-
-def _inflate(compressed: bytes) -> bytes:
-    inflater = zlib.decompressobj()
-    try:
-        text = inflater.decompress(compressed, MAX_INFLATED_TEXT + 1)
-    except zlib.error as exc:
-        raise BakingError("the compressed 'openbadges' chunk is corrupt") from exc
-    if len(text) > MAX_INFLATED_TEXT:
-        raise BakingError(f"the 'openbadges' chunk inflates past {MAX_INFLATED_TEXT} bytes")
-    if not inflater.eof:
-        raise BakingError("the compressed 'openbadges' chunk is truncated")
     return text
-
-
-def _non_empty(text: str) -> str:
-    if not text.strip():
-        raise BakingError("the 'openbadges' chunk is empty")
-    return text
-
-
-# --------------------------------------------------------------------------- SVG
 
 
 def bake_svg(svg: bytes, *, verify: str, assertion_json: str | None = None) -> bytes:
     """Return `svg` with ``<openbadges:assertion verify=…>`` as the root's first child.
 
-    Any existing assertion element is replaced. The root declares
+    Any existing Open Badges element (OB 2.0 or 3.0) is removed. The root declares
     ``xmlns:openbadges="http://openbadges.org"``; `assertion_json`, when given, is the
-    element's CDATA body (a ``]]>`` inside it is split so it cannot end the section),
-    otherwise the element is self-closing. The output is UTF-8 with an XML declaration.
+    element's CDATA body, otherwise the element is self-closing (a signed assertion).
     """
-    tree = _parse(svg)
-    if tree.root.tag != SVG_ROOT_TAG:
-        raise BakingError(f'cannot bake: the root element is not <svg xmlns="{SVG_NS}">')
     if not verify.strip():
         raise BakingError("cannot bake: verify is empty")
-    _check_xml_text(verify, "verify")
+    check_xml_text(verify, "verify")
     if assertion_json is not None:
         if not assertion_json.strip():
             raise BakingError("cannot bake: the assertion JSON is empty")
-        _check_xml_text(assertion_json, "the assertion JSON")
-    _remove_assertions(tree)
+        check_xml_text(assertion_json, "the assertion JSON")
     assertion = Element(ASSERTION_TAG, {"verify": verify})
     assertion.text = assertion_json
-    root_text = tree.root.text
-    assertion.tail = root_text if root_text and not root_text.strip() else None
-    tree.root.insert(0, assertion)
-    return serialize_svg(
-        tree, prefixes={OPENBADGES_NS: "openbadges"}, cdata_tags=frozenset({ASSERTION_TAG})
-    )
+    return bake_svg_element(svg, assertion)
 
 
 def unbake_svg(data: bytes) -> str:
-    """Return the Open Badges data of the first ``openbadges:assertion`` in an SVG.
+    """Return the data of the first ``openbadges:assertion`` of an SVG (`verify`, else text)."""
+    text = _svg_assertion(parse_svg_document(data))
+    if not text:
+        raise BakingError("this SVG contains no Open Badges data (no openbadges:assertion)")
+    return text
 
-    The element is found by namespace (``http://openbadges.org``) or by its raw
-    ``openbadges`` prefix. Its non-empty ``verify`` attribute is returned when present,
-    else its text (the assertion JSON); surrounding whitespace is stripped.
+
+def _svg_assertion(tree: SvgTree) -> str | None:
+    return find_svg_text(tree, badge_tags(tree, (OB2_NS,), ("assertion",)))
+
+
+# --------------------------------------------------------------------------- OB 3.0
+
+
+def bake_png_credential(png: bytes, credential: str) -> bytes:
+    """Return `png` carrying an OB 3.0 credential in one ``openbadgecredential`` iTXt chunk.
+
+    `credential` is the credential JSON (embedded proof) or a compact JWS (VC-JWT), baked
+    as given: uncompressed, empty language tag and translated keyword. The container is
+    rebuilt as for ``bake_png``, so no OB 2.0 ``openbadges`` chunk survives either.
     """
-    tree = _parse(data)
-    names = _assertion_tags(tree)
-    for element in tree.root.iter():
-        if element.tag in names:
-            verify = (element.get("verify") or "").strip()
-            text = verify or (element.text or "").strip()
-            if text:
-                return text
-            break
-    raise BakingError("this SVG contains no Open Badges data (no openbadges:assertion)")
+    _credential_kind(credential)
+    return bake_png_text(png, CREDENTIAL_KEYWORD, credential)
 
 
-def _parse(svg: bytes) -> SvgTree:
-    try:
-        return parse_svg(svg)
-    except InvalidImage as exc:
-        raise BakingError(str(exc)) from exc
+def bake_svg_credential(svg: bytes, credential: str) -> bytes:
+    """Return `svg` with ``<openbadges:credential>`` as the root's first child.
+
+    The root declares ``xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0"``. A compact
+    JWS goes in the ``verify`` attribute of an empty element written with its end tag, as
+    the specification shows; credential JSON goes, without ``verify``, in one CDATA
+    section. Any ``]]>`` inside a JSON string is written ``]]\\u003e`` (the same JSON value;
+    a Data Integrity proof signs the value, not the bytes), as are the few characters XML
+    cannot carry, so the section is never split: the 1EdTech validator reads only the
+    first run of characters. Every other Open Badges element (OB 2.0 or 3.0) is removed.
+    """
+    if _credential_kind(credential) == "jwt":
+        element = Element(CREDENTIAL_TAG, {"verify": credential})
+        return bake_svg_element(svg, element, end_tag=True)
+    element = Element(CREDENTIAL_TAG)
+    element.text = _CDATA_UNSAFE.sub(_json_escape, credential)
+    check_xml_text(element.text, "the credential JSON")
+    return bake_svg_element(svg, element)
 
 
-def _assertion_tags(tree: SvgTree) -> frozenset[str]:
-    uris = {OPENBADGES_NS}
-    uris.update(uri for prefix, uri in tree.declarations if prefix == "openbadges")
-    return frozenset(f"{{{uri}}}assertion" for uri in uris)
+def unbake_credential(data: bytes) -> str:
+    """Return the OB 3.0 credential (JSON or compact JWS) baked into a PNG or SVG.
+
+    PNG: the first iTXt chunk named exactly ``openbadgecredential``. SVG: the first
+    ``credential`` element in the OB 3.0 namespace (or under the ``openbadges`` prefix):
+    its ``verify`` attribute, else its text. Surrounding whitespace is stripped.
+    """
+    if _media_type(data) == "image/png":
+        text = find_png_text(data, CREDENTIAL_KEYWORD)
+        kind = "PNG"
+    else:
+        text = _svg_credential(parse_svg_document(data))
+        kind = "SVG"
+    if text is None:
+        raise BakingError(f"this {kind} contains no Open Badges 3.0 credential")
+    return text.strip()
 
 
-def _remove_assertions(tree: SvgTree) -> None:
-    names = _assertion_tags(tree)
-    found = [(parent, child) for parent in tree.root.iter() for child in parent]
-    for parent, child in found:
-        if child.tag not in names:
-            continue
-        tail = child.tail if child.tail and child.tail.strip() else ""
-        siblings = list(parent)
-        index = siblings.index(child)
-        if index == 0:
-            parent.text = (parent.text or "") + tail or None
-        else:
-            previous = siblings[index - 1]
-            previous.tail = (previous.tail or "") + tail or None
-        parent.remove(child)
+def _svg_credential(tree: SvgTree) -> str | None:
+    text = find_svg_text(tree, badge_tags(tree, (OB3_NS,), ("credential",)))
+    if text == "":
+        raise BakingError("the openbadges:credential element is empty")
+    return text
 
 
-def _check_xml_text(value: str, what: str) -> None:
-    match = _NOT_XML_CHARACTER.search(value)
-    if match is not None:
-        raise BakingError(f"{what} contains U+{ord(match.group()):04X}, which XML cannot hold")
+def _credential_kind(credential: str) -> Literal["json", "jwt"]:
+    if _COMPACT_JWS.fullmatch(credential):
+        return "jwt"
+    if credential.lstrip().startswith("{"):
+        try:
+            value = json.loads(credential)
+        except (ValueError, RecursionError) as exc:
+            raise BakingError(f"cannot bake: the credential is not valid JSON ({exc})") from exc
+        if isinstance(value, dict):
+            return "json"
+    raise BakingError(
+        "cannot bake: the credential must be a JSON object (embedded proof) "
+        "or a compact JWS (VC-JWT)"
+    )
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    # Only reached inside JSON strings: outside them JSON has no '>' and no such characters.
+    text = match.group()
+    return "]]\\u003e" if text == "]]>" else f"\\u{ord(text):04x}"
 
 
 # --------------------------------------------------------------------------- dispatch
 
 
 def unbake(data: bytes) -> str:
-    """Return the Open Badges data baked into a PNG or SVG, chosen by content."""
+    """Return the OB 2.0 data baked into a PNG or SVG, chosen by content."""
+    return unbake_png(data) if _media_type(data) == "image/png" else unbake_svg(data)
+
+
+def unbake_any(data: bytes) -> tuple[BakedVersion, str]:
+    """Return ("ob3", credential) or ("ob2", assertion data) found in a PNG or SVG.
+
+    OB 3.0 is looked for first, then OB 2.0, so a foreign image carrying both gives its
+    credential. A malformed OB 3.0 chunk or element is an error, never skipped in favour of
+    an OB 2.0 one. Raises BakingError when the image carries neither.
+    """
+    if _media_type(data) == "image/png":
+        credential = find_png_text(data, CREDENTIAL_KEYWORD)
+        if credential is not None:
+            return "ob3", credential.strip()
+        assertion = find_png_text(data, OPENBADGES_KEYWORD, legacy=True)
+        kind = "PNG"
+    else:
+        tree = parse_svg_document(data)
+        credential = _svg_credential(tree)
+        if credential is not None:
+            return "ob3", credential
+        assertion = _svg_assertion(tree)
+        kind = "SVG"
+    if not assertion:
+        raise BakingError(f"this {kind} contains no Open Badges data (OB 2.0 or 3.0)")
+    return "ob2", assertion
+
+
+def _media_type(data: bytes) -> str:
     try:
-        media_type = sniff_media_type(data)
+        return sniff_media_type(data)
     except InvalidImage as exc:
         raise BakingError(f"cannot unbake: {exc}") from exc
-    return unbake_png(data) if media_type == "image/png" else unbake_svg(data)
