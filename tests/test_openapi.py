@@ -53,3 +53,40 @@ def has_example(document: dict[str, Any], content: dict[str, Any]) -> bool:
             component["properties"]["items"]["items"]["$ref"].rsplit("/", 1)[1]
         ]
     return bool(component.get("examples"))
+
+
+def test_links_name_existing_operations_and_their_parameters() -> None:
+    """Every create operation links its `id` to the operations that take it."""
+    document = json.loads(COMMITTED.read_text(encoding="utf-8"))
+    by_id = {
+        operation["operationId"]: operation
+        for methods in document["paths"].values()
+        for operation in methods.values()
+    }
+    sources = 0
+    for methods in document["paths"].values():
+        for operation in methods.values():
+            for response in operation["responses"].values():
+                for name, link in response.get("links", {}).items():
+                    sources += 1
+                    target = by_id.get(link["operationId"])
+                    assert target is not None, f"link {name} names no operation"
+                    parameters = {p["name"] for p in target.get("parameters", [])}
+                    assert set(link.get("parameters", {})) <= parameters, name
+                    body = link.get("requestBody")
+                    if body is not None:
+                        assert "requestBody" in target, name
+    assert sources >= 20
+    creates = ("/api/v1/issuers", "/api/v1/badge-classes", "/api/v1/awards", "/api/v1/api-keys")
+    for path in creates:
+        assert document["paths"][path]["post"]["responses"]["201"]["links"], path
+
+
+def test_operations_with_a_body_document_the_edge_answers() -> None:
+    """Unparsable (400), too large (413) and wrongly typed (415) bodies are documented."""
+    document = json.loads(COMMITTED.read_text(encoding="utf-8"))
+    for path, methods in document["paths"].items():
+        for method, operation in methods.items():
+            if "requestBody" in operation:
+                for status in ("400", "413", "415", "422"):
+                    assert status in operation["responses"], f"{method} {path} {status}"

@@ -62,6 +62,18 @@ def body_link(field: str, operation_id: str) -> dict[str, Any]:
     }
 
 
+IMAGE_UPLOAD = {
+    "requestBody": {
+        "content": {
+            "multipart/form-data": {
+                "encoding": {"file": {"contentType": "image/png, image/svg+xml"}}
+            }
+        }
+    }
+}
+"""``openapi_extra`` of an image upload: the file part is a PNG or an SVG."""
+
+
 def build_openapi(app: FastAPI) -> dict[str, Any]:
     """The app's OpenAPI document, cached on the app."""
     if app.openapi_schema is None:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, ClassVar, Self
 from urllib.parse import urlsplit
 
+from email_validator import SPECIAL_USE_DOMAIN_NAMES
 from pydantic import (
     AfterValidator,
     AwareDatetime,
@@ -18,6 +19,7 @@ from pydantic import (
     ConfigDict,
     EmailStr,
     Field,
+    GetJsonSchemaHandler,
     SerializationInfo,
     SerializerFunctionWrapHandler,
     Strict,
@@ -27,7 +29,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError
 
 from badgeforge.core.text import describe_character, forbidden_character
 
@@ -44,13 +47,56 @@ def _check_web_url(value: str) -> str:
     return value
 
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-Markdown = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000)]
+class SchemaPattern:
+    """Say in the JSON Schema what a validator checks in code: ``pattern`` for generators."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        schema["pattern"] = self.pattern
+        return schema
+
+
+_ASTRAL_NON_CHARACTERS = "".join(chr(p << 16 | e) for p in range(1, 17) for e in (0xFFFE, 0xFFFF))
+FORBIDDEN_CLASS = (
+    r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufdd0-\ufdef\ufffe\uffff"
+    + _ASTRAL_NON_CHARACTERS
+)
+"""What ``core.text`` refuses, as a regular-expression class for JSON Schema (lone
+surrogates aside: no schema regex engine can name them, and JSON generators never make them)."""
+SPACE_CLASS = r"\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+"""What trimming removes (``str.strip``, Unicode White_Space), spelled out: ``\\s`` differs
+between Python and the ECMA-262 regular expressions of JSON Schema."""
+TEXT_PATTERN = f"^[^{FORBIDDEN_CLASS}]*[^{FORBIDDEN_CLASS}{SPACE_CLASS}][^{FORBIDDEN_CLASS}]*$"
+"""Some visible character (text is trimmed), and none that ``core.text`` refuses."""
+WEB_URL_PATTERN = (
+    f"^https?://[A-Za-z0-9.-]+(:[0-9]{{1,5}})?([/?#][^{FORBIDDEN_CLASS}{SPACE_CLASS}]*)?$"
+)
+
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    SchemaPattern(TEXT_PATTERN),
+]
+ShortText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
+    SchemaPattern(TEXT_PATTERN),
+]
+Markdown = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=20_000),
+    SchemaPattern(TEXT_PATTERN),
+]
 WebUrl = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=8, max_length=2048),
     AfterValidator(_check_web_url),
+    SchemaPattern(WEB_URL_PATTERN),
 ]
 LanguageTag = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=_LANGUAGE_TAG, max_length=35)
@@ -79,10 +125,38 @@ def canonical_form(normalise: Callable[[str], str]) -> WrapSerializer:
     return WrapSerializer(serialise)
 
 
-Email = Annotated[EmailStr, Field(max_length=320), canonical_form(str.lower)]
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-StrictInt = Annotated[int, Strict()]
-"""A JSON integer: ``"10"``, ``10.0`` and ``true`` are refused, not converted."""
+_SPECIAL_USE = "|".join(
+    "".join(f"[{c.upper()}{c}]" for c in name) for name in SPECIAL_USE_DOMAIN_NAMES
+)
+Email = Annotated[
+    EmailStr,
+    Field(max_length=320),
+    canonical_form(str.lower),
+    SchemaPattern(f"^(?!.*[.@]({_SPECIAL_USE})\\.?$)"),
+]
+"""An address whose domain is not special-use (``.test``, ``.local``…): nobody reads those."""
+Tag = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=64),
+    SchemaPattern(TEXT_PATTERN),
+]
+
+
+def _json_integer(value: object) -> object:
+    if isinstance(value, bool | str):
+        raise ValueError("must be a JSON number, not a string or a boolean")
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+StrictInt = Annotated[int, BeforeValidator(_json_integer), Strict()]
+"""A JSON integer: ``"10"`` and ``true`` are refused, not converted; ``10.0`` is the number
+10 (JSON Schema's ``integer`` includes it), ``10.5`` is refused."""
+Days = Annotated[int, Strict(), Field(ge=1, le=36_500), BeforeValidator(_json_integer)]
+"""A number of days, 1 to 100 years, a JSON integer like ``StrictInt``. (Bounds given with
+``Field`` next to a ``StrictInt`` would land outside its validator and in the JSON Schema
+as unknown ``ge``/``le`` keywords; inside the type they are ``minimum``/``maximum``.)"""
 
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST = datetime(2200, 1, 1, tzinfo=UTC)
@@ -101,7 +175,10 @@ def _within_range(value: datetime) -> datetime:
 
 
 Timestamp = Annotated[
-    AwareDatetime, BeforeValidator(_date_time_text), AfterValidator(_within_range)
+    AwareDatetime,
+    BeforeValidator(_date_time_text),
+    AfterValidator(_within_range),
+    SchemaPattern("^(19[0-9]{2}|2[01][0-9]{2})-"),
 ]
 """An instant with its time zone (naive ones are refused), from 1900 to 2199.
 
@@ -149,6 +226,21 @@ class PartialUpdate(RequestModel):
     """A PATCH body: absent fields stay as they are; required fields cannot be set to null."""
 
     required_fields: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """Required fields may be left out but not set to null: the schema says so."""
+        schema = handler(core_schema)
+        properties = handler.resolve_ref_schema(schema).get("properties", {})
+        for name in cls.required_fields:
+            field = properties.get(name, {})
+            choices = [choice for choice in field.get("anyOf", []) if choice != {"type": "null"}]
+            if len(choices) == 1 and "anyOf" in field:
+                del field["anyOf"]
+                field.update(choices[0])
+        return schema
 
     @model_validator(mode="after")
     def _required_not_removed(self) -> Self:

@@ -25,6 +25,15 @@ def stored_evidence(award: Award) -> tuple[Evidence, ...]:
 class EvidenceItem(RequestModel):
     """A piece of evidence: a URL to a document, a narrative, or both."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["narrative"], "properties": {"narrative": {"type": "string"}}},
+                {"required": ["url"], "properties": {"url": {"type": "string"}}},
+            ]
+        }
+    )
+
     url: WebUrl | None = Field(default=None, description="Where the evidence can be seen.")
     narrative: Markdown | None = Field(default=None, description="What was observed (Markdown).")
     name: Name | None = None

@@ -13,7 +13,7 @@ from badgeforge.badge_classes.schemas import (
     BadgeClassUpdate,
     BadgeTemplateRead,
 )
-from badgeforge.contract import body_link, links
+from badgeforge.contract import IMAGE_UPLOAD, body_link, links
 from badgeforge.db import SessionDep
 from badgeforge.deps import LinksDep, SettingsDep
 from badgeforge.idempotency import IdempotencyKey, idempotent
@@ -148,6 +148,7 @@ def delete_badge_class(badge_class_id: UUID, session: SessionDep, principal: Man
 @router.put(
     "/{badge_class_id}/image",
     summary="Upload the badge image",
+    openapi_extra=IMAGE_UPLOAD,
     responses=problem_responses(NotFound, InvalidBadgeImage, PayloadTooLarge),
 )
 def upload_badge_class_image(

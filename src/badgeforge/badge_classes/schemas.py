@@ -10,13 +10,15 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapte
 from badgeforge.badge_classes.models import BadgeClass
 from badgeforge.core import records
 from badgeforge.fields import (
+    TEXT_PATTERN,
+    Days,
     LanguageTag,
     Markdown,
     Name,
     PartialUpdate,
     RequestModel,
+    SchemaPattern,
     ShortText,
-    StrictInt,
     Tag,
     WebUrl,
 )
@@ -24,7 +26,11 @@ from badgeforge.public.links import PublicLinks
 from badgeforge.stored import STORED_RECORDS, load
 
 T = TypeVar("T")
-Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Code = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=64),
+    SchemaPattern(TEXT_PATTERN),
+]
 Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
 
 
@@ -41,6 +47,15 @@ class Alignment(RequestModel):
 class Criteria(RequestModel):
     """What one must show to earn the badge: a Markdown narrative, a URL, or both."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["narrative"], "properties": {"narrative": {"type": "string"}}},
+                {"required": ["url"], "properties": {"url": {"type": "string"}}},
+            ]
+        }
+    )
+
     narrative: Markdown | None = None
     url: WebUrl | None = None
 
@@ -55,7 +70,10 @@ class TemplateImage(RequestModel):
     """Generate the badge image from a design in ``badge_templates/`` with the badge's name."""
 
     template: str = Field(
-        default="medaillon", max_length=63, description="A name from GET /api/v1/badge-templates."
+        default="medaillon",
+        max_length=63,
+        pattern=r"^[a-z0-9][a-z0-9-]{0,62}$",
+        description="A name from GET /api/v1/badge-templates.",
     )
     primary_colour: Colour = "#1d4e89"
     secondary_colour: Colour = "#f2a541"
@@ -122,8 +140,8 @@ class BadgeClassCreate(RequestModel):
     alignments: list[Alignment] = Field(default_factory=list, max_length=50)
     tags: list[Tag] = Field(default_factory=list, max_length=30)
     language: LanguageTag = "fr"
-    expires_after_days: StrictInt | None = Field(
-        default=None, ge=1, le=36_500, description="Awards expire this many days after issue."
+    expires_after_days: Days | None = Field(
+        default=None, description="Awards expire this many days after issue."
     )
     image: TemplateImage = Field(default_factory=TemplateImage)
 
@@ -143,7 +161,7 @@ class BadgeClassUpdate(PartialUpdate):
     alignments: list[Alignment] | None = Field(default=None, max_length=50)
     tags: list[Tag] | None = Field(default=None, max_length=30)
     language: LanguageTag | None = None
-    expires_after_days: StrictInt | None = Field(default=None, ge=1, le=36_500)
+    expires_after_days: Days | None = None
     image: TemplateImage | None = Field(
         default=None, description="Re-generate the image from a template."
     )

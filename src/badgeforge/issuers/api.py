@@ -5,7 +5,7 @@ from uuid import UUID
 from fastapi import APIRouter, File, Request, UploadFile, status
 from fastapi.responses import JSONResponse
 
-from badgeforge.contract import body_link, links
+from badgeforge.contract import IMAGE_UPLOAD, body_link, links
 from badgeforge.db import SessionDep
 from badgeforge.deps import LinksDep, SettingsDep
 from badgeforge.idempotency import IdempotencyKey, idempotent
@@ -123,6 +123,7 @@ def delete_issuer(issuer_id: UUID, session: SessionDep, principal: ManageAccess)
 @router.put(
     "/{issuer_id}/image",
     summary="Upload the issuer's logo",
+    openapi_extra=IMAGE_UPLOAD,
     responses={
         **problem_responses(NotFound, InvalidBadgeImage, PayloadTooLarge),
         200: {

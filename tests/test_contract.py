@@ -1,0 +1,147 @@
+"""Property-based contract test: Schemathesis drives a live server from the committed OpenAPI.
+
+Every phase (explicit examples, coverage of the schema's edges, fuzzing, and the stateful
+phase that follows the OpenAPI links) runs with every check: no 5xx, no undocumented status
+code or content type, responses valid against their schema, schema-valid requests accepted,
+schema-invalid ones refused, 405 with an ``Allow`` header naming the documented methods.
+Examples are bounded so a run takes well under a minute per database.
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from badgeforge.core.text import forbidden_character
+from badgeforge.fields import FORBIDDEN_CLASS
+from tests.conftest import BACKENDS, scratch_postgres_database
+from tests.live_server import LiveServer, live_server
+
+ROOT = Path(__file__).parents[1]
+COMMITTED = ROOT / "openapi" / "openapi.json"
+SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
+CONFIG = Path(__file__).parent / "contract" / "schemathesis.toml"
+MAX_EXAMPLES = os.environ.get("BADGEFORGE_CONTRACT_EXAMPLES", "8")
+SEED = os.environ.get("BADGEFORGE_CONTRACT_SEED", "20261201")
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    data_dir = tmp_path_factory.mktemp("contract")
+    if request.param == "sqlite":
+        with live_server(data_dir) as running:
+            yield running
+        return
+    with scratch_postgres_database("contract") as url, live_server(data_dir, url) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def run(server: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """One Schemathesis run over the whole document; its outcome and every call it made."""
+    reports = tmp_path_factory.mktemp("schemathesis")
+    record = reports / "calls.ndjson"
+    command = [
+        str(SCHEMATHESIS), "--config-file", str(CONFIG), "run", str(COMMITTED),
+        "--url", server.base_url,
+        "--header", f"Authorization: Bearer {server.token}",
+        "--checks", "all",
+        "--max-examples", MAX_EXAMPLES,
+        "--seed", SEED,
+        "--workers", "1",
+        "--report", "json",
+        "--report-dir", str(reports),
+        "--output-truncate", "false",
+    ]  # fmt: skip
+    environment = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "SCHEMATHESIS_HOOKS": "tests.contract.hooks",
+        "BADGEFORGE_CONTRACT_RECORD": str(record),
+        "NO_COLOR": "1",
+    }
+    completed = subprocess.run(
+        command, cwd=reports, env=environment, capture_output=True, text=True, timeout=600
+    )
+    calls = [json.loads(line) for line in record.read_text().splitlines()]
+    return {"completed": completed, "calls": calls}
+
+
+def test_the_server_keeps_the_contract(run: dict[str, Any]) -> None:
+    completed = run["completed"]
+    assert completed.returncode == 0, completed.stdout[-20000:] + completed.stderr[-5000:]
+
+
+def operations(document: dict[str, Any]) -> set[str]:
+    return {
+        f"{method.upper()} {path}"
+        for path, methods in document["paths"].items()
+        for method in methods
+    }
+
+
+def link_targets(document: dict[str, Any]) -> set[str]:
+    by_id = {
+        operation["operationId"]: f"{method.upper()} {path}"
+        for path, methods in document["paths"].items()
+        for method, operation in methods.items()
+    }
+    return {
+        by_id[link["operationId"]]
+        for methods in document["paths"].values()
+        for operation in methods.values()
+        for response in operation["responses"].values()
+        for link in response.get("links", {}).values()
+    }
+
+
+def succeeded(calls: list[dict[str, Any]], phase: str | None = None) -> set[str]:
+    return {
+        call["operation"]
+        for call in calls
+        if 200 <= call["status"] < 300 and (phase is None or call["phase"] == phase)
+    }
+
+
+NOT_YET_REACHED = {
+    "GET /api/v1/awards/{award_id}",
+    "GET /ob2/assertions/{award_id}",
+    "GET /ob2/assertions/{award_id}/baked.{extension}",
+    "POST /api/v1/awards/{award_id}/revoke",
+}
+"""Links from ``POST /api/v1/awards`` (issuer -> badge class -> award -> these, four deep):
+Schemathesis 4.32 creates awards in the stateful phase but has not been seen to follow their
+links within this budget. A known gap, to shrink: remove an entry once it is reached."""
+
+
+def test_every_operation_succeeds_at_least_once(run: dict[str, Any]) -> None:
+    document = json.loads(COMMITTED.read_text(encoding="utf-8"))
+    missing = operations(document) - succeeded(run["calls"])
+    assert missing <= NOT_YET_REACHED, f"never answered 2xx: {sorted(missing)}"
+
+
+def test_the_stateful_phase_reaches_every_link_target(run: dict[str, Any]) -> None:
+    document = json.loads(COMMITTED.read_text(encoding="utf-8"))
+    targets = link_targets(document)
+    assert len(targets) >= 20
+    missing = targets - succeeded(run["calls"], "stateful")
+    assert missing <= NOT_YET_REACHED, f"links never followed to a 2xx: {sorted(missing)}"
+
+
+def test_the_schema_names_exactly_the_characters_the_server_refuses() -> None:
+    """``FORBIDDEN_CLASS`` (in the JSON Schema patterns) and ``core.text`` agree."""
+    schema_class = re.compile(f"[{FORBIDDEN_CLASS}]")
+    for code_point in range(0x110000):
+        if 0xD800 <= code_point <= 0xDFFF:
+            continue
+        character = chr(code_point)
+        in_schema = schema_class.search(character) is not None
+        assert in_schema == (forbidden_character(character) is not None), hex(code_point)
