@@ -18,6 +18,7 @@ from badgeforge.issuers.models import Issuer
 from badgeforge.issuers.schemas import IssuerCreate
 from badgeforge.security import Principal, Scope, effective_scopes
 from badgeforge.settings import Settings
+from badgeforge.signing.vault import vault_from_settings
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,15 @@ def create_badge_class(
     return badge_class_service.create(session, tenant.principal, BadgeClassCreate(**data), settings)
 
 
-def create_award(session: Session, tenant: Tenant, badge_class_id: UUID, **overrides: Any) -> Award:
+def create_award(
+    session: Session, tenant: Tenant, settings: Settings, badge_class_id: UUID, **overrides: Any
+) -> Award:
     data = {"badge_class_id": badge_class_id, "recipient_email": "camille@example.org", **overrides}
-    return award_service.award(session, tenant.principal, AwardCreate(**data))
+    award, _ = award_service.award(
+        session,
+        tenant.principal,
+        AwardCreate(**data),
+        vault=vault_from_settings(settings),
+        base_url=settings.base_url,
+    )
+    return award

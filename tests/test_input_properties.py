@@ -97,9 +97,14 @@ def test_award_text(
 @PROPERTY
 @given(reason=TEXT)
 def test_revocation_reason(
-    client: TestClient, session: Session, tenant: Tenant, badge_class_id: UUID, reason: str
+    client: TestClient,
+    session: Session,
+    settings: Settings,
+    tenant: Tenant,
+    badge_class_id: UUID,
+    reason: str,
 ) -> None:
-    award = create_award(session, tenant, badge_class_id)
+    award = create_award(session, tenant, settings, badge_class_id)
     session.commit()
     response = post(client, tenant, f"/api/v1/awards/{award.id}/revoke", {"reason": reason})
     if accepted(response, 200):

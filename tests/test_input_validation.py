@@ -149,7 +149,7 @@ def world(session: Session, settings: Settings) -> World:
     tenant = create_tenant(session)
     issuer = create_issuer(session, tenant)
     badge_class = create_badge_class(session, tenant, settings, issuer.id)
-    award = create_award(session, tenant, badge_class.id)
+    award = create_award(session, tenant, settings, badge_class.id)
     return World(tenant, str(issuer.id), str(badge_class.id), str(award.id))
 
 

@@ -23,7 +23,7 @@ def public_urls(client: TestClient, session: Session, settings: Settings) -> dic
     tenant = create_tenant(session)
     issuer = create_issuer(session, tenant)
     badge_class = create_badge_class(session, tenant, settings, issuer.id)
-    award = create_award(session, tenant, badge_class.id)
+    award = create_award(session, tenant, settings, badge_class.id)
     base = f"/ob2/assertions/{award.id}"
     upload = client.put(
         f"/api/v1/issuers/{issuer.id}/image",

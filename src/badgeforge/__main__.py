@@ -1,6 +1,7 @@
 """Command line of badgeforge.
 
-``badgeforge serve | migrate | downgrade | demo | create-organisation | create-key``
+``badgeforge serve | migrate | downgrade | demo | create-organisation | create-key |
+reseal-keys | openapi``
 """
 
 import argparse
@@ -30,9 +31,31 @@ def _serve(settings: Settings, host: str, port: int) -> None:
 
 
 def _migrate(settings: Settings) -> None:
+    """Upgrade the schema, then issue (sign and freeze) awards made before issuance existed."""
+    from badgeforge.db import make_engine, make_sessionmaker
+    from badgeforge.issuance.service import backfill
     from badgeforge.migrate import upgrade
+    from badgeforge.signing.vault import vault_from_settings
 
     upgrade(settings.resolved_database_url)
+    engine = make_engine(settings.resolved_database_url)
+    with make_sessionmaker(engine, writer=True)() as session, session.begin():
+        issued = backfill(session, vault_from_settings(settings), settings.base_url)
+    engine.dispose()
+    if issued:
+        _print(f"issued {issued} earlier award(s) in every format under {settings.base_url}")
+
+
+def _reseal_keys(settings: Settings) -> None:
+    from badgeforge.db import make_engine, make_sessionmaker
+    from badgeforge.signing.service import reseal_all
+    from badgeforge.signing.vault import vault_from_settings
+
+    engine = make_engine(settings.resolved_database_url)
+    with make_sessionmaker(engine, writer=True)() as session, session.begin():
+        count = reseal_all(session, vault_from_settings(settings))
+    engine.dispose()
+    _print(f"{count} private key(s) re-encrypted under the first master key")
 
 
 def _print(*lines: str) -> None:
@@ -127,7 +150,14 @@ def build_parser() -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=text)
         command.add_argument("--host", default="127.0.0.1")
         command.add_argument("--port", type=int, default=8000)
-    commands.add_parser("migrate", help="upgrade the database schema to the latest version")
+    commands.add_parser(
+        "migrate",
+        help="upgrade the database schema to the latest version and issue earlier awards",
+    )
+    commands.add_parser(
+        "reseal-keys",
+        help="re-encrypt every issuer private key under the first of BADGEFORGE_MASTER_KEYS",
+    )
     commands.add_parser("openapi", help="print the OpenAPI document of the HTTP API")
     down = commands.add_parser("downgrade", help="downgrade the schema to a revision")
     down.add_argument("revision", help="an Alembic revision, or 'base' for an empty schema")
@@ -168,6 +198,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         _print(openapi_json(settings))
     elif arguments.command == "create-key":
         _create_key(settings, arguments.organisation, arguments.name, arguments.scopes)
+    elif arguments.command == "reseal-keys":
+        _reseal_keys(settings)
 
 
 if __name__ == "__main__":

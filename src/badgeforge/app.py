@@ -20,7 +20,10 @@ from badgeforge.meta import router as meta_router
 from badgeforge.middleware import HeadAsGet, RequestGuard, install_response_headers
 from badgeforge.problems import install_problem_handlers
 from badgeforge.public.api import router as public_router
+from badgeforge.public.ob3_api import router as ob3_public_router
 from badgeforge.settings import Settings
+from badgeforge.signing.api import router as signing_router
+from badgeforge.signing.vault import vault_from_settings
 
 DESCRIPTION = """
 Issue and host **Open Badges 2.0** that import into wallets such as Open Badge Passport and
@@ -38,6 +41,7 @@ TAGS = [
     {"name": "issuers", "description": "Issuing profiles of your organisation."},
     {"name": "badge classes", "description": "What a badge recognises, its criteria and image."},
     {"name": "awards", "description": "Badges awarded to learners; revocation."},
+    {"name": "signing keys", "description": "Issuers' signing keys: rotation and retirement."},
     {"name": "access", "description": "Your organisation and its API keys."},
     {"name": "public", "description": "Unauthenticated hosted badges, for wallets and verifiers."},
     {"name": "service", "description": "Health and problem type documentation."},
@@ -69,6 +73,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.writer_sessionmaker = make_sessionmaker(engine, writer=True)
+    app.state.vault = vault_from_settings(settings)
     install_problem_handlers(app)
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_request_bytes)
     app.add_middleware(HeadAsGet)
@@ -80,6 +85,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         awards_router,
         access_router,
         public_router,
+        ob3_public_router,
+        signing_router,
         meta_router,
     ):
         app.include_router(router)

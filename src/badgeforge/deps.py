@@ -1,9 +1,10 @@
-"""Request-scoped access to the app's settings and public URL layout."""
+"""Request-scoped access to the app's settings, public URL layout and key vault."""
 
 from typing import Annotated
 
 from fastapi import Depends, Request
 
+from badgeforge.core.keys import KeyVault
 from badgeforge.public.links import PublicLinks
 from badgeforge.settings import Settings
 
@@ -19,5 +20,12 @@ def get_links(request: Request) -> PublicLinks:
     return PublicLinks(get_settings(request).base_url)
 
 
+def get_vault(request: Request) -> KeyVault:
+    """The vault that unseals issuers' private keys (made once, at app creation)."""
+    vault: KeyVault = request.app.state.vault
+    return vault
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+VaultDep = Annotated[KeyVault, Depends(get_vault)]
 LinksDep = Annotated[PublicLinks, Depends(get_links)]

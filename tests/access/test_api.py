@@ -112,7 +112,7 @@ class TestTenantIsolation:
         intruder = create_tenant(session, "IME B")
         issuer = create_issuer(session, owner)
         badge_class = create_badge_class(session, owner, settings, issuer.id)
-        award = create_award(session, owner, badge_class.id)
+        award = create_award(session, owner, settings, badge_class.id)
         own_key = owner.principal.api_key_id
         for url in (f"/api/v1/issuers/{issuer.id}", f"/api/v1/badge-classes/{badge_class.id}"):
             assert client.get(url, headers=owner.headers).status_code == 200

@@ -90,8 +90,10 @@ class TestBadgeClassCrud:
     def test_unknown_template_and_bad_colour(self, client: TestClient, session: Session) -> None:
         tenant = create_tenant(session)
         issuer = create_issuer(session, tenant)
-        unknown = new_badge_class(client, tenant, str(issuer.id), image={"template": "../etc"})
+        unknown = new_badge_class(client, tenant, str(issuer.id), image={"template": "no-such"})
         assert unknown.status_code == 404
+        traversal = new_badge_class(client, tenant, str(issuer.id), image={"template": "../etc"})
+        assert traversal.status_code == 422
         colour = new_badge_class(client, tenant, str(issuer.id), image={"primary_colour": "red"})
         assert colour.status_code == 422
 
@@ -102,7 +104,7 @@ class TestBadgeClassCrud:
         issuer = create_issuer(session, tenant)
         badge_class = create_badge_class(session, tenant, settings, issuer.id)
         url = f"/api/v1/badge-classes/{badge_class.id}"
-        create_award(session, tenant, badge_class.id)
+        create_award(session, tenant, settings, badge_class.id)
         assert client.delete(url, headers=tenant.headers).status_code == 409
 
     def test_list_by_issuer(self, client: TestClient, session: Session, settings: Settings) -> None:

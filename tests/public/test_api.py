@@ -142,7 +142,7 @@ def test_public_documents_never_show_the_plain_email(
     issuer = create_issuer(session, tenant)
     badge_class = create_badge_class(session, tenant, settings, issuer.id)
     award = create_award(
-        session, tenant, badge_class.id, recipient_email="secret.person@example.org"
+        session, tenant, settings, badge_class.id, recipient_email="secret.person@example.org"
     )
     assertion = client.get(f"/ob2/assertions/{award.id}")
     baked = client.get(f"/ob2/assertions/{award.id}/baked.png")

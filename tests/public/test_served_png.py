@@ -87,7 +87,7 @@ class TestUploadedPngIsRebuilt:
         badge_class = create_badge_class(session, tenant, settings, issuer.id)
         hostile, clean = hostile_png()
         upload(client, tenant, f"/api/v1/badge-classes/{badge_class.id}/image", hostile)
-        award = create_award(session, tenant, badge_class.id)
+        award = create_award(session, tenant, settings, badge_class.id)
         return client, str(badge_class.id), str(award.id), clean
 
     def test_the_stored_image_is_the_clean_container(

@@ -6,12 +6,14 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import EmailStr
+from sqlalchemy.orm import Session
 
 from badgeforge.awards import service
+from badgeforge.awards.models import Award
 from badgeforge.awards.schemas import AwardCreate, AwardRead, AwardRevoke
 from badgeforge.contract import links
 from badgeforge.db import SessionDep
-from badgeforge.deps import LinksDep
+from badgeforge.deps import SettingsDep, VaultDep
 from badgeforge.idempotency import IdempotencyKey, idempotent
 from badgeforge.pagination import Page, PageDep
 from badgeforge.problems import Conflict, Forbidden, NotFound, Unauthorized, problem_responses
@@ -47,7 +49,8 @@ def create_award(
     body: AwardCreate,
     session: SessionDep,
     principal: IssueAccess,
-    links: LinksDep,
+    settings: SettingsDep,
+    vault: VaultDep,
     idempotency_key: IdempotencyKey = None,
 ) -> AwardRead | JSONResponse:
     """Award a badge class to a learner's email address.
@@ -63,7 +66,9 @@ def create_award(
         principal,
         idempotency_key,
         body,
-        lambda: AwardRead.from_model(service.award(session, principal, body), links),
+        lambda: AwardRead.from_model(
+            *service.award(session, principal, body, vault=vault, base_url=settings.base_url)
+        ),
         status_code=status.HTTP_201_CREATED,
     )
 
@@ -72,7 +77,6 @@ def create_award(
 def list_awards(
     session: SessionDep,
     principal: ReadAccess,
-    links: LinksDep,
     page: PageDep,
     badge_class_id: Annotated[UUID | None, Query(description="Only this badge class.")] = None,
     recipient_email: Annotated[EmailStr | None, Query(description="Only this recipient.")] = None,
@@ -89,16 +93,16 @@ def list_awards(
         recipient_email=recipient_email,
         revoked=revoked,
     )
-    items = [AwardRead.from_model(row, links) for row in rows]
+    issued = service.issued_for(session, rows)
+    items = [AwardRead.from_model(row, issued[row.id]) for row in rows]
     return Page.of(items, total, page)
 
 
 @router.get("/{award_id}", summary="Get an award", responses=problem_responses(NotFound))
-def get_award(
-    award_id: UUID, session: SessionDep, principal: ReadAccess, links: LinksDep
-) -> AwardRead:
-    """Read one award of your organisation."""
-    return AwardRead.from_model(service.get(session, principal, award_id), links)
+def get_award(award_id: UUID, session: SessionDep, principal: ReadAccess) -> AwardRead:
+    """Read one award of your organisation, with the URLs of every format it was issued in."""
+    award = service.get(session, principal, award_id)
+    return AwardRead.from_model(award, service.issued_for(session, [award])[award.id])
 
 
 @router.post(
@@ -113,11 +117,13 @@ def revoke_award(
     body: AwardRevoke,
     session: SessionDep,
     principal: IssueAccess,
-    links: LinksDep,
+    vault: VaultDep,
     idempotency_key: IdempotencyKey = None,
 ) -> AwardRead | JSONResponse:
-    """Withdraw an award with a reason. Its public URL then answers `410 Gone`, which
-    wallets and verifiers read as revoked. Revocation cannot be undone; revoking a revoked
+    """Withdraw an award with a reason, in every format at once: its hosted assertion then
+    answers `410 Gone` (wallets and verifiers read it as revoked), the signed assertion is
+    listed in the issuer's `revocationList`, and the OB 3.0 credential's status list bit is
+    set. Revocation cannot be undone; revoking a revoked
     award is a conflict, unless it is a retry with the same `Idempotency-Key`."""
     return idempotent(
         request,
@@ -125,8 +131,12 @@ def revoke_award(
         principal,
         idempotency_key,
         body,
-        lambda: AwardRead.from_model(
-            service.revoke(session, principal, award_id, body.reason), links
+        lambda: _read(
+            session, service.revoke(session, principal, award_id, body.reason, vault=vault)
         ),
         status_code=status.HTTP_200_OK,
     )
+
+
+def _read(session: Session, award: Award) -> AwardRead:
+    return AwardRead.from_model(award, service.issued_for(session, [award])[award.id])

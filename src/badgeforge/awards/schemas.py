@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 from badgeforge.awards.models import Award
 from badgeforge.core.records import Evidence
 from badgeforge.fields import Email, Markdown, Name, RequestModel, ShortText, Timestamp, WebUrl
+from badgeforge.issuance.models import IssuedAward, ProofFormat
 from badgeforge.public.links import PublicLinks
 from badgeforge.stored import STORED_RECORDS, load
 
@@ -82,6 +83,12 @@ class AwardCreate(RequestModel):
     )
     narrative: Markdown | None = None
     evidence: list[EvidenceItem] = Field(default_factory=list, max_length=20)
+    ob3_proof: ProofFormat | None = Field(
+        default=None,
+        description="Which OB 3.0 proof the award presents first (its baked OB 3.0 images): "
+        "`data-integrity` or `vc-jwt`. Defaults to the badge class's, then the issuer's "
+        "choice. Both forms are issued either way.",
+    )
 
 
 class AwardRevoke(RequestModel):
@@ -109,8 +116,74 @@ READ_EXAMPLE: dict[str, Any] = {
     "assertion_url": PUBLIC,
     "baked_png_url": f"{PUBLIC}/baked.png",
     "baked_svg_url": f"{PUBLIC}/baked.svg",
+    "formats": {
+        "ob2_hosted": {
+            "url": PUBLIC,
+            "baked_png_url": f"{PUBLIC}/baked.png",
+            "baked_svg_url": f"{PUBLIC}/baked.svg",
+        },
+        "ob2_signed": {
+            "url": f"{PUBLIC}/signed",
+            "baked_png_url": f"{PUBLIC}/signed/baked.png",
+            "baked_svg_url": f"{PUBLIC}/signed/baked.svg",
+        },
+        "ob3": {
+            "url": f"http://localhost:8000/ob3/credentials/{AWARD_ID}",
+            "jwt_url": f"http://localhost:8000/ob3/credentials/{AWARD_ID}/jwt",
+            "baked_png_url": f"http://localhost:8000/ob3/credentials/{AWARD_ID}/baked.png",
+            "baked_svg_url": f"http://localhost:8000/ob3/credentials/{AWARD_ID}/baked.svg",
+            "proof": "data-integrity",
+        },
+    },
     "created_at": "2026-11-26T10:00:00Z",
 }
+
+
+class FormatUrls(BaseModel):
+    """Where one format of the award lives: the document and the badge images carrying it."""
+
+    url: str
+    baked_png_url: str
+    baked_svg_url: str
+
+
+class Ob3Urls(FormatUrls):
+    """The OB 3.0 credential: Data Integrity JSON at ``url``, VC-JWT at ``jwt_url``."""
+
+    jwt_url: str
+    proof: ProofFormat = Field(description="The proof format the baked images carry.")
+
+
+class AwardFormats(BaseModel):
+    """Every format the award was issued in, all under one revocation."""
+
+    ob2_hosted: FormatUrls = Field(description="OB 2.0 hosted assertion (Open Badge Passport).")
+    ob2_signed: FormatUrls = Field(description="OB 2.0 signed assertion (JWS, RS256).")
+    ob3: Ob3Urls = Field(description="OB 3.0 OpenBadgeCredential (Verifiable Credential).")
+
+    @classmethod
+    def of(cls, award_id: UUID, issued: IssuedAward) -> Self:
+        links = PublicLinks(issued.base_url)
+        png, svg = "image/png", "image/svg+xml"
+        return cls(
+            ob2_hosted=FormatUrls(
+                url=links.assertion(award_id),
+                baked_png_url=links.baked_image(award_id, png),
+                baked_svg_url=links.baked_image(award_id, svg),
+            ),
+            ob2_signed=FormatUrls(
+                url=links.signed_assertion(award_id),
+                baked_png_url=links.signed_baked_image(award_id, png),
+                baked_svg_url=links.signed_baked_image(award_id, svg),
+            ),
+            ob3=Ob3Urls(
+                url=links.credential(award_id),
+                jwt_url=links.credential_jwt(award_id),
+                baked_png_url=links.credential_baked_image(award_id, png),
+                baked_svg_url=links.credential_baked_image(award_id, svg),
+                proof=ProofFormat(issued.ob3_default),
+            ),
+        )
 
 
 class AwardRead(BaseModel):
@@ -132,10 +205,12 @@ class AwardRead(BaseModel):
     assertion_url: str = Field(description="Hosted OB 2.0 Assertion (JSON); 410 once revoked.")
     baked_png_url: str
     baked_svg_url: str
+    formats: AwardFormats
     created_at: datetime
 
     @classmethod
-    def from_model(cls, award: Award, links: PublicLinks) -> Self:
+    def from_model(cls, award: Award, issued: IssuedAward) -> Self:
+        formats = AwardFormats.of(award.id, issued)
         return cls(
             id=award.id,
             badge_class_id=award.badge_class_id,
@@ -150,8 +225,9 @@ class AwardRead(BaseModel):
             revoked=award.revoked_at is not None,
             revoked_at=award.revoked_at,
             revocation_reason=award.revocation_reason,
-            assertion_url=links.assertion(award.id),
-            baked_png_url=links.baked_image(award.id, "image/png"),
-            baked_svg_url=links.baked_image(award.id, "image/svg+xml"),
+            assertion_url=formats.ob2_hosted.url,
+            baked_png_url=formats.ob2_hosted.baked_png_url,
+            baked_svg_url=formats.ob2_hosted.baked_svg_url,
+            formats=formats,
             created_at=award.created_at,
         )

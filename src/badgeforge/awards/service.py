@@ -4,14 +4,19 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badgeforge.awards.models import Award
-from badgeforge.awards.schemas import AwardCreate, stored_evidence
+from badgeforge.awards.records import to_record
+from badgeforge.awards.schemas import AwardCreate
 from badgeforge.badge_classes.service import BadgeClassRepository
 from badgeforge.core.identity import hash_identity, normalise_email
-from badgeforge.core.records import AwardRecord, Recipient
+from badgeforge.core.keys import KeyVault
 from badgeforge.db import RowLock, utcnow
+from badgeforge.issuance import service as issuance
+from badgeforge.issuance import status as issuance_status
+from badgeforge.issuance.models import IssuedAward
 from badgeforge.pagination import PageParams, fetch_page
 from badgeforge.problems import Conflict, UnprocessableContent
 from badgeforge.security import Principal
@@ -41,8 +46,11 @@ def _dates(
     return issued_on, expires
 
 
-def award(session: Session, principal: Principal, data: AwardCreate) -> Award:
-    """Award a badge class to a recipient email, hashed with a fresh random salt."""
+def award(
+    session: Session, principal: Principal, data: AwardCreate, *, vault: KeyVault, base_url: str
+) -> tuple[Award, IssuedAward]:
+    """Award a badge class to a recipient email, hashed with a fresh random salt, and issue
+    it in every format (signed, frozen under ``base_url``) in the same transaction."""
     # Holds the badge class until the award is stored, so a concurrent delete waits and
     # then refuses; once it is deleted, this answers NotFound instead of a foreign key error.
     badge_class = BadgeClassRepository(session, principal).get(
@@ -61,7 +69,8 @@ def award(session: Session, principal: Principal, data: AwardCreate) -> Award:
         narrative=data.narrative,
         evidence=[item.model_dump(exclude_none=True) for item in data.evidence],
     )
-    return AwardRepository(session, principal).add(record)
+    AwardRepository(session, principal).add(record)
+    return record, issuance.issue(session, vault, base_url, record, proof=data.ob3_proof)
 
 
 def list_awards(
@@ -92,8 +101,22 @@ def get(session: Session, principal: Principal, award_id: UUID) -> Award:
     return AwardRepository(session, principal).get(award_id)
 
 
-def revoke(session: Session, principal: Principal, award_id: UUID, reason: str) -> Award:
-    """Withdraw an award: its public URL answers 410 Gone with the reason from now on.
+def issued_for(session: Session, awards: list[Award]) -> dict[UUID, IssuedAward]:
+    """What each award was issued with, by award id."""
+    if not awards:
+        return {}
+    rows = session.scalars(
+        select(IssuedAward).where(IssuedAward.award_id.in_([award.id for award in awards]))
+    )
+    return {row.award_id: row for row in rows}
+
+
+def revoke(
+    session: Session, principal: Principal, award_id: UUID, reason: str, *, vault: KeyVault
+) -> Award:
+    """Withdraw an award in every format at once: the hosted assertion answers 410 Gone,
+    the signed assertion joins the issuer's RevocationList, the OB 3.0 credential's status
+    list bit is set (and the list signed again).
 
     Concurrent revocations of one award queue on its row lock: the first one is applied
     and keeps its reason, the others see it revoked and get a conflict.
@@ -104,19 +127,18 @@ def revoke(session: Session, principal: Principal, award_id: UUID, reason: str) 
     record.revoked_at = utcnow()
     record.revocation_reason = reason
     session.flush()
+    issued = issuance.issued(session, record.id)
+    if issued is not None:
+        issuance_status.publish_revocation(session, vault, issued)
     return record
 
 
-def to_record(award: Award) -> AwardRecord:
-    """The format-independent record the core renders."""
-    return AwardRecord(
-        id=award.id,
-        badge_class_id=award.badge_class_id,
-        recipient=Recipient(identity_hash=award.identity_hash, salt=award.salt),
-        issued_on=award.issued_on,
-        expires=award.expires_at,
-        narrative=award.narrative,
-        evidence=stored_evidence(award),
-        revoked=award.revoked_at is not None,
-        revocation_reason=award.revocation_reason,
-    )
+__all__ = [
+    "AwardRepository",
+    "award",
+    "get",
+    "issued_for",
+    "list_awards",
+    "revoke",
+    "to_record",
+]

@@ -22,6 +22,7 @@ from badgeforge.fields import (
     Tag,
     WebUrl,
 )
+from badgeforge.issuance.models import ProofFormat
 from badgeforge.public.links import PublicLinks
 from badgeforge.stored import STORED_RECORDS, load
 
@@ -144,6 +145,10 @@ class BadgeClassCreate(RequestModel):
         default=None, description="Awards expire this many days after issue."
     )
     image: TemplateImage = Field(default_factory=TemplateImage)
+    ob3_proof: ProofFormat | None = Field(
+        default=None,
+        description="OB 3.0 proof its awards present first; null follows the issuer's choice.",
+    )
 
 
 class BadgeClassUpdate(PartialUpdate):
@@ -165,6 +170,10 @@ class BadgeClassUpdate(PartialUpdate):
     image: TemplateImage | None = Field(
         default=None, description="Re-generate the image from a template."
     )
+    ob3_proof: ProofFormat | None = Field(
+        default=None,
+        description="OB 3.0 proof its awards present first; null follows the issuer's choice.",
+    )
 
 
 READ_EXAMPLE: dict[str, Any] = {
@@ -176,6 +185,7 @@ READ_EXAMPLE: dict[str, Any] = {
     "image_png_url": "http://localhost:8000/ob2/badge-classes/0b9d5f7e-2c4a-4e8b-8f1d-6a3c9e2b7d40/image.png",
     "image_svg_url": "http://localhost:8000/ob2/badge-classes/0b9d5f7e-2c4a-4e8b-8f1d-6a3c9e2b7d40/image.svg",
     "public_url": "http://localhost:8000/ob2/badge-classes/0b9d5f7e-2c4a-4e8b-8f1d-6a3c9e2b7d40",
+    "ob3_proof": None,
     "created_at": "2026-11-26T10:00:00Z",
     "updated_at": "2026-11-26T10:00:00Z",
 }
@@ -200,6 +210,7 @@ class BadgeClassRead(BaseModel):
     image_png_url: str
     image_svg_url: str
     public_url: str = Field(description="Hosted OB 2.0 BadgeClass (JSON).")
+    ob3_proof: ProofFormat | None
     created_at: datetime
     updated_at: datetime
 
@@ -224,6 +235,7 @@ class BadgeClassRead(BaseModel):
             image_png_url=links.badge_class_image(badge_class.id, "image/png"),
             image_svg_url=links.badge_class_image(badge_class.id, "image/svg+xml"),
             public_url=links.badge_class(badge_class.id),
+            ob3_proof=ProofFormat(badge_class.ob3_proof) if badge_class.ob3_proof else None,
             created_at=badge_class.created_at,
             updated_at=badge_class.updated_at,
         )

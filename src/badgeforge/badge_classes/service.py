@@ -69,6 +69,7 @@ def create(
         tags=list(dict.fromkeys(data.tags)),
         language=data.language,
         expires_after_days=data.expires_after_days,
+        ob3_proof=data.ob3_proof,
     )
     _set_criteria(badge_class, data.criteria)
     _render(badge_class, data.image, settings)
@@ -106,7 +107,7 @@ def update(
         badge_class.alignments = [a.model_dump(exclude_none=True) for a in data.alignments or []]
     if "tags" in changes:
         badge_class.tags = list(dict.fromkeys(data.tags or []))
-    for field in ("name", "description", "language", "expires_after_days"):
+    for field in ("name", "description", "language", "expires_after_days", "ob3_proof"):
         if field in changes:
             setattr(badge_class, field, changes[field])
     template = data.image

@@ -7,6 +7,7 @@ How an award's narrative and evidence are published is explained in ``assertion_
 """
 
 import textwrap
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -36,8 +37,22 @@ def _compact(document: Document) -> Document:
     return {key: value for key, value in document.items() if value not in (None, [], "")}
 
 
-def issuer_profile(issuer: IssuerRecord, links: Links) -> Document:
-    """The issuer's hosted Profile (``type: Issuer``)."""
+def issuer_profile(
+    issuer: IssuerRecord,
+    links: Links,
+    *,
+    public_keys: Sequence[str] = (),
+    revocation_list: str | None = None,
+) -> Document:
+    """The issuer's hosted Profile (``type: Issuer``).
+
+    ``public_keys`` are the URLs of its CryptographicKey documents (signed assertions name
+    one as ``verification.creator``). A single key is published as a plain URL, because
+    Open Badge Passport compares ``publicKey`` with the creator as strings.
+    """
+    keys: str | list[str] | None = None
+    if public_keys:
+        keys = public_keys[0] if len(public_keys) == 1 else list(public_keys)
     return _compact(
         {
             "@context": OB2_CONTEXT,
@@ -49,6 +64,8 @@ def issuer_profile(issuer: IssuerRecord, links: Links) -> Document:
             "telephone": issuer.telephone,
             "description": issuer.description,
             "image": links.issuer_image(issuer.id) if issuer.has_image else None,
+            "publicKey": keys,
+            "revocationList": revocation_list,
             "@language": issuer.language,
         }
     )

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 
 from badgeforge.awards.models import Award
-from badgeforge.awards.service import to_record as award_record
+from badgeforge.awards.records import to_record as award_record
 from badgeforge.badge_classes.models import BadgeClass
 from badgeforge.badge_classes.service import to_record as badge_class_record
 from badgeforge.core import ob2, ob2_signing, ob3, status_list, vc_jwt

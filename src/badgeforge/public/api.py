@@ -1,10 +1,10 @@
 """Public, unauthenticated URLs of hosted Open Badges 2.0 documents and images."""
 
 import json
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Header, Path, Response
 
 from badgeforge.db import SessionDep
 from badgeforge.deps import LinksDep
@@ -26,6 +26,7 @@ _DOCUMENT_CONTENT = {
     "application/ld+json": {"example": DOCUMENT_EXAMPLE},
 }
 _MEDIA_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
+_PUBLIC = {"Cache-Control": "no-cache", "Access-Control-Allow-Origin": "*"}
 
 
 def _document(
@@ -34,6 +35,17 @@ def _document(
     media_type = document_media_type(accept)
     return Response(
         json.dumps(body, ensure_ascii=False, indent=2),
+        status_code=status_code,
+        media_type=f"{media_type}; charset=utf-8",
+        headers={"Cache-Control": cache, "Vary": "Accept", "Access-Control-Allow-Origin": "*"},
+    )
+
+
+def _stored(body: str, accept: str | None, *, status_code: int = 200, cache: str) -> Response:
+    """A document exactly as it was stored (issued documents are served byte for byte)."""
+    media_type = document_media_type(accept)
+    return Response(
+        body.encode("utf-8"),
         status_code=status_code,
         media_type=f"{media_type}; charset=utf-8",
         headers={"Cache-Control": cache, "Vary": "Accept", "Access-Control-Allow-Origin": "*"},
@@ -125,16 +137,15 @@ def get_badge_class_image(
 def get_assertion(
     award_id: UUID,
     session: SessionDep,
-    links: LinksDep,
     accept: str | None = Header(default=None, include_in_schema=False),
 ) -> Response:
     """The OB 2.0 Assertion of an award: what wallets import and verifiers check.
 
     A revoked award answers `410 Gone` with `{"revoked": true, "revocationReason": …}`.
     """
-    hosted = service.assertion_document(session, links, award_id)
+    hosted = service.assertion_document(session, award_id)
     status_code = 410 if hosted.revoked else 200
-    return _document(hosted.document, accept, status_code=status_code, cache="no-cache")
+    return _stored(hosted.body, accept, status_code=status_code, cache="no-cache")
 
 
 @router.get(
@@ -147,7 +158,7 @@ def get_assertion(
     },
 )
 def get_baked_image(
-    award_id: UUID, extension: Literal["png", "svg"], session: SessionDep, links: LinksDep
+    award_id: UUID, extension: Literal["png", "svg"], session: SessionDep
 ) -> Response:
     """The badge image with the assertion baked in, ready to upload to a wallet.
 
@@ -155,7 +166,111 @@ def get_baked_image(
     attribute is the assertion URL. A revoked award answers `410 Gone`.
     """
     media_type = _MEDIA_TYPES[extension]
-    data = service.baked_image(session, links, award_id, media_type)
+    data = service.baked_image(session, award_id, media_type)
     response = _image(data, media_type, cache="no-cache")
     response.headers["Content-Disposition"] = f'inline; filename="badge-{award_id}.{extension}"'
     return response
+
+
+@router.get(
+    paths.BADGE_CLASS_VERSION_PATH,
+    summary="Badge class as awarded",
+    response_class=Response,
+    responses={200: {"description": "OB 2.0 BadgeClass", "content": _DOCUMENT_CONTENT}},
+)
+def get_badge_class_version(
+    badge_class_id: UUID,
+    version: str,
+    session: SessionDep,
+    accept: str | None = Header(default=None, include_in_schema=False),
+) -> Response:
+    """The BadgeClass exactly as it was when awards were made under it (never changes)."""
+    body = service.badge_class_version(session, badge_class_id, version)
+    return _stored(body, accept, cache="public, max-age=86400, immutable")
+
+
+@router.get(
+    paths.IMAGE_BLOB_PATH,
+    summary="Badge image as awarded",
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}, "image/svg+xml": {}}}},
+)
+def get_image_blob(
+    digest: Annotated[str, Path(pattern="^[0-9a-f]{64}$")],
+    extension: Literal["png", "svg"],
+    session: SessionDep,
+) -> Response:
+    """A badge image by the SHA-256 of its bytes (immutable)."""
+    media_type = _MEDIA_TYPES[extension]
+    data = service.image_blob(session, digest, media_type)
+    return _image(data, media_type, cache="public, max-age=31536000, immutable")
+
+
+@router.get(
+    paths.SIGNED_ASSERTION_PATH,
+    summary="Signed assertion (JWS)",
+    response_class=Response,
+    responses={200: {"content": {"text/plain": {"example": "eyJhbGciOiJSUzI1NiJ9.…"}}}},
+)
+def get_signed_assertion(award_id: UUID, session: SessionDep) -> Response:
+    """The award as a signed OB 2.0 assertion: a compact JWS (RS256) whose
+    `verification.creator` is the issuer's key. Revocation is published in the issuer's
+    `revocationList`, so this stays available after a revocation."""
+    body = service.signed_assertion(session, award_id)
+    return Response(body, media_type="text/plain; charset=utf-8", headers=_PUBLIC)
+
+
+@router.get(
+    paths.SIGNED_BAKED_IMAGE_PATH,
+    summary="Baked badge image (signed assertion)",
+    response_class=Response,
+    responses={
+        200: {"content": {"image/png": {}, "image/svg+xml": {}}},
+        **problem_responses(Gone),
+    },
+)
+def get_signed_baked_image(
+    award_id: UUID, extension: Literal["png", "svg"], session: SessionDep
+) -> Response:
+    """The badge image with the signed assertion (JWS) baked in."""
+    media_type = _MEDIA_TYPES[extension]
+    data = service.signed_baked_image(session, award_id, media_type)
+    response = _image(data, media_type, cache="no-cache")
+    response.headers["Content-Disposition"] = (
+        f'inline; filename="badge-{award_id}-signed.{extension}"'
+    )
+    return response
+
+
+@router.get(
+    paths.OB2_KEY_PATH,
+    summary="Issuer public key (OB 2.0 CryptographicKey)",
+    response_class=Response,
+    responses={200: {"description": "CryptographicKey", "content": _DOCUMENT_CONTENT}},
+)
+def get_ob2_key(
+    key_id: UUID,
+    session: SessionDep,
+    links: LinksDep,
+    accept: str | None = Header(default=None, include_in_schema=False),
+) -> Response:
+    """The RSA public key (`publicKeyPem`) that checks signed assertions."""
+    document = service.ob2_key_document(session, links, key_id)
+    return _document(document, accept, cache="public, max-age=300")
+
+
+@router.get(
+    paths.OB2_REVOCATION_LIST_PATH,
+    summary="Issuer revocation list (OB 2.0)",
+    response_class=Response,
+    responses={200: {"description": "RevocationList", "content": _DOCUMENT_CONTENT}},
+)
+def get_ob2_revocation_list(
+    issuer_id: UUID,
+    session: SessionDep,
+    links: LinksDep,
+    accept: str | None = Header(default=None, include_in_schema=False),
+) -> Response:
+    """The issuer's revoked signed assertions (`revokedAssertions`)."""
+    document = service.ob2_revocation_list(session, links, issuer_id)
+    return _document(document, accept, cache="no-cache")

@@ -1,7 +1,9 @@
-"""Hosted Open Badges documents and images, readable by anyone who has the URL.
+"""Hosted Open Badges 2.0 documents and images, readable by anyone who has the URL.
 
 These queries are deliberately not tenant-scoped: a public URL is the capability. They
-return only what the OB 2.0 documents publish (never the recipient's plain email).
+return only what the documents publish (never the recipient's plain email). An award's
+documents are the ones frozen when it was issued (``badgeforge.issuance``); issuer
+profiles, key documents and revocation lists are live.
 """
 
 import json
@@ -9,26 +11,46 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 
 from badgeforge.awards.models import Award
-from badgeforge.awards.service import to_record as award_record
+from badgeforge.awards.records import to_record as award_record
 from badgeforge.badge_classes.models import BadgeClass
 from badgeforge.badge_classes.service import to_record as badge_class_record
-from badgeforge.core import ob2
+from badgeforge.core import ob2, ob2_signing
 from badgeforge.core.baking import bake_png, bake_svg
-from badgeforge.core.records import Links
+from badgeforge.core.keys import KeyAlgorithm
+from badgeforge.issuance.models import BadgeClassSnapshot, ImageBlob, IssuedAward
 from badgeforge.issuers.models import Issuer
 from badgeforge.issuers.service import to_record as issuer_to_record
 from badgeforge.problems import Gone, NotFound
+from badgeforge.public.baked import BAKED
+from badgeforge.public.links import PublicLinks
+from badgeforge.signing import service as signing
 
 
 @dataclass(frozen=True)
 class HostedAssertion:
-    """An assertion document and whether it has been revoked."""
+    """An assertion document (stored text) and whether it has been revoked."""
 
-    document: dict[str, Any]
+    body: str
     revoked: bool
+
+
+@dataclass(frozen=True)
+class IssuedState:
+    """An award, what it was issued with, and its revocation."""
+
+    award: Award
+    issued: IssuedAward
+
+    @property
+    def revoked(self) -> bool:
+        return self.award.revoked_at is not None
+
+    def gone(self) -> Gone:
+        return Gone("This badge has been revoked.", revocationReason=self.award.revocation_reason)
 
 
 def _issuer(session: Session, issuer_id: UUID) -> Issuer:
@@ -48,16 +70,28 @@ def _badge_class(
     return badge_class
 
 
-def _award(session: Session, award_id: UUID) -> Award:
-    award = session.get(Award, award_id)
-    if award is None:
+def issued_state(session: Session, award_id: UUID) -> IssuedState:
+    """The award and its frozen documents, or NotFound."""
+    row = session.execute(
+        select(Award, IssuedAward)
+        .join(IssuedAward, IssuedAward.award_id == Award.id)
+        .where(Award.id == award_id)
+    ).first()
+    if row is None:
         raise NotFound(f"No badge award with id {award_id}.")
-    return award
+    return IssuedState(row[0], row[1])
 
 
-def issuer_document(session: Session, links: Links, issuer_id: UUID) -> dict[str, Any]:
-    """The hosted OB 2.0 Issuer Profile."""
-    return ob2.issuer_profile(issuer_to_record(_issuer(session, issuer_id)), links)
+def issuer_document(session: Session, links: PublicLinks, issuer_id: UUID) -> dict[str, Any]:
+    """The hosted OB 2.0 Issuer Profile, with its published RSA keys and revocation list."""
+    issuer = _issuer(session, issuer_id)
+    keys = signing.published_keys(session, issuer.id, KeyAlgorithm.RSA)
+    return ob2.issuer_profile(
+        issuer_to_record(issuer),
+        links,
+        public_keys=[links.ob2_key(key.id) for key in keys],
+        revocation_list=links.ob2_revocation_list(issuer.id),
+    )
 
 
 def issuer_image(session: Session, issuer_id: UUID) -> tuple[bytes, str]:
@@ -68,36 +102,114 @@ def issuer_image(session: Session, issuer_id: UUID) -> tuple[bytes, str]:
     return issuer.image_data, issuer.image_media_type
 
 
-def badge_class_document(session: Session, links: Links, badge_class_id: UUID) -> dict[str, Any]:
-    """The hosted OB 2.0 BadgeClass."""
+def badge_class_document(
+    session: Session, links: PublicLinks, badge_class_id: UUID
+) -> dict[str, Any]:
+    """The hosted OB 2.0 BadgeClass as it is now (awards point at their own version)."""
     return ob2.badge_class(badge_class_record(_badge_class(session, badge_class_id)), links)
 
 
+def badge_class_version(session: Session, badge_class_id: UUID, version: str) -> str:
+    """A BadgeClass exactly as it was awarded (stored JSON text)."""
+    snapshot = session.scalar(
+        select(BadgeClassSnapshot).where(
+            BadgeClassSnapshot.badge_class_id == badge_class_id,
+            BadgeClassSnapshot.version == version,
+        )
+    )
+    if snapshot is None:
+        raise NotFound(f"No version {version} of badge class {badge_class_id}.")
+    return snapshot.document
+
+
 def badge_class_image(session: Session, badge_class_id: UUID, media_type: str) -> bytes:
-    """The badge class image in the requested form (PNG or SVG)."""
+    """The badge class image in the requested form (PNG or SVG), as it is now."""
     badge_class = _badge_class(session, badge_class_id, with_images=True)
     return badge_class.image_png if media_type == "image/png" else badge_class.image_svg
 
 
-def assertion_document(session: Session, links: Links, award_id: UUID) -> HostedAssertion:
-    """The hosted OB 2.0 Assertion, or its short revoked form."""
-    award = _award(session, award_id)
-    record = award_record(award)
-    if record.revoked:
-        return HostedAssertion(ob2.revoked_assertion(record, links), revoked=True)
-    badge_class = badge_class_record(_badge_class(session, award.badge_class_id))
-    return HostedAssertion(ob2.assertion(record, badge_class, links), revoked=False)
+def image_blob(session: Session, digest: str, media_type: str) -> bytes:
+    """A stored badge image by its SHA-256 (what an award was issued with)."""
+    blob = session.get(ImageBlob, digest.lower(), options=[undefer(ImageBlob.data)])
+    if blob is None or blob.media_type != media_type:
+        raise NotFound(f"No {media_type} image {digest}.")
+    return blob.data
 
 
-def baked_image(session: Session, links: Links, award_id: UUID, media_type: str) -> bytes:
-    """The badge image with the award's assertion baked in (PNG iTXt or SVG element)."""
-    award = _award(session, award_id)
-    record = award_record(award)
-    if record.revoked:
-        raise Gone("This badge has been revoked.", revocationReason=record.revocation_reason)
-    badge_class = _badge_class(session, award.badge_class_id, with_images=True)
-    document = ob2.assertion(record, badge_class_record(badge_class), links)
-    payload = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
-    if media_type == "image/png":
-        return bake_png(badge_class.image_png, payload)
-    return bake_svg(badge_class.image_svg, verify=document["id"], assertion_json=payload)
+def assertion_document(session: Session, award_id: UUID) -> HostedAssertion:
+    """The hosted OB 2.0 Assertion as issued, or its short revoked form."""
+    state = issued_state(session, award_id)
+    if state.revoked:
+        links = PublicLinks(state.issued.base_url)
+        revoked = ob2.revoked_assertion(award_record(state.award), links)
+        return HostedAssertion(json.dumps(revoked, ensure_ascii=False), revoked=True)
+    return HostedAssertion(state.issued.ob2_assertion, revoked=False)
+
+
+def _blob_for(session: Session, issued: IssuedAward, media_type: str) -> bytes:
+    digest = issued.image_png_sha256 if media_type == "image/png" else issued.image_svg_sha256
+    return image_blob(session, digest, media_type)
+
+
+def baked_image(session: Session, award_id: UUID, media_type: str) -> bytes:
+    """The badge image with the hosted assertion baked in (PNG iTXt or SVG element)."""
+    state = issued_state(session, award_id)
+    if state.revoked:
+        raise state.gone()
+    issued = state.issued
+
+    def bake() -> bytes:
+        image = _blob_for(session, issued, media_type)
+        if media_type == "image/png":
+            return bake_png(image, issued.ob2_assertion)
+        verify = json.loads(issued.ob2_assertion)["id"]
+        return bake_svg(image, verify=verify, assertion_json=issued.ob2_assertion)
+
+    return BAKED.get_or_bake(award_id, f"ob2:{media_type}", bake)
+
+
+def signed_assertion(session: Session, award_id: UUID) -> str:
+    """The signed OB 2.0 assertion (compact JWS); revocation is in the issuer's list."""
+    return issued_state(session, award_id).issued.ob2_jws
+
+
+def signed_baked_image(session: Session, award_id: UUID, media_type: str) -> bytes:
+    """The badge image with the signed assertion (JWS) baked in."""
+    state = issued_state(session, award_id)
+    if state.revoked:
+        raise state.gone()
+    issued = state.issued
+
+    def bake() -> bytes:
+        image = _blob_for(session, issued, media_type)
+        if media_type == "image/png":
+            return bake_png(image, issued.ob2_jws)
+        return bake_svg(image, verify=issued.ob2_jws)
+
+    return BAKED.get_or_bake(award_id, f"ob2-signed:{media_type}", bake)
+
+
+def ob2_key_document(session: Session, links: PublicLinks, key_id: UUID) -> dict[str, Any]:
+    """The OB 2.0 CryptographicKey of a published RSA key."""
+    key = signing.published_key(session, key_id)
+    if key.algorithm is not KeyAlgorithm.RSA:
+        raise NotFound(f"No OB 2.0 key with id {key_id}.")
+    return ob2_signing.cryptographic_key(
+        links.ob2_key(key.id), links.issuer(key.issuer_id), key.public_key_pem
+    )
+
+
+def ob2_revocation_list(session: Session, links: PublicLinks, issuer_id: UUID) -> dict[str, Any]:
+    """The issuer's OB 2.0 RevocationList: every revoked signed assertion."""
+    issuer = _issuer(session, issuer_id)
+    rows = session.execute(
+        select(IssuedAward.ob2_signed_id, Award.revocation_reason)
+        .join(Award, Award.id == IssuedAward.award_id)
+        .where(IssuedAward.issuer_id == issuer.id, Award.revoked_at.is_not(None))
+        .order_by(Award.revoked_at, Award.id)
+    ).all()
+    return ob2_signing.revocation_list(
+        links.ob2_revocation_list(issuer.id),
+        links.issuer(issuer.id),
+        [(signed_id, reason) for signed_id, reason in rows],
+    )

@@ -1,0 +1,155 @@
+"""Hosted Open Badges 3.0: credentials as issued, issuer key documents, status lists.
+
+Issuers are identified (``identifier_style``) by an https URL, a ``did:web`` or a
+``did:key``. For URL issuers the issuer URL serves a controller document listing the
+Ed25519 keys for ``assertionMethod``, and each key URL a stand-alone ``Multikey`` (or, for
+RSA keys, the bare public JWK a VC-JWT ``kid`` names). did:web issuers get a DID document
+at the path did:web resolution uses. Status lists are served as last signed.
+"""
+
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from badgeforge.awards.models import Award
+from badgeforge.core import did, status_list
+from badgeforge.core.baking import bake_png_credential, bake_svg_credential
+from badgeforge.core.keys import KeyAlgorithm, load_public_key_pem, public_jwk
+from badgeforge.issuance.links import KeyReferences
+from badgeforge.issuance.models import IdentifierStyle, IssuedAward, ProofFormat, StatusList
+from badgeforge.issuers.models import Issuer
+from badgeforge.problems import NotFound
+from badgeforge.public.baked import BAKED
+from badgeforge.public.links import PublicLinks
+from badgeforge.public.service import image_blob, issued_state
+from badgeforge.signing import service as signing
+from badgeforge.signing.models import SigningKey
+
+Document = dict[str, Any]
+
+
+def credential(session: Session, award_id: UUID) -> str:
+    """The OB 3.0 credential with its Data Integrity proof, as issued (JSON text).
+
+    Revocation does not change it: verifiers read the status list it names.
+    """
+    return issued_state(session, award_id).issued.ob3_credential
+
+
+def credential_jwt(session: Session, award_id: UUID) -> str:
+    """The same credential as a VC-JWT (compact JWS, RS256)."""
+    return issued_state(session, award_id).issued.ob3_jwt
+
+
+def baked_credential(session: Session, award_id: UUID, media_type: str) -> bytes:
+    """The badge image carrying the credential in the award's default proof format."""
+    state = issued_state(session, award_id)
+    if state.revoked:
+        raise state.gone()
+    issued = state.issued
+    payload = (
+        issued.ob3_jwt if issued.ob3_default == ProofFormat.VC_JWT.value else issued.ob3_credential
+    )
+
+    def bake() -> bytes:
+        digest = issued.image_png_sha256 if media_type == "image/png" else issued.image_svg_sha256
+        image = image_blob(session, digest, media_type)
+        if media_type == "image/png":
+            return bake_png_credential(image, payload)
+        return bake_svg_credential(image, payload)
+
+    return BAKED.get_or_bake(award_id, f"ob3:{media_type}", bake)
+
+
+def _issuer(session: Session, issuer_id: UUID) -> Issuer:
+    issuer = session.get(Issuer, issuer_id)
+    if issuer is None:
+        raise NotFound(f"No issuer with id {issuer_id}.")
+    return issuer
+
+
+def _references(links: PublicLinks, issuer: Issuer) -> KeyReferences:
+    return KeyReferences(links, issuer.id, IdentifierStyle(issuer.identifier_style))
+
+
+def _multikey(references: KeyReferences, controller: str, key: SigningKey) -> Document:
+    if key.public_key_multibase is None:
+        raise NotFound(f"Key {key.id} is not an Ed25519 key.")
+    return did.multikey_method(references.method(key), controller, key.public_key_multibase)
+
+
+def issuer_controller(session: Session, links: PublicLinks, issuer_id: UUID) -> Document:
+    """The controller document at a URL issuer's OB 3.0 id: its Ed25519 keys."""
+    issuer = _issuer(session, issuer_id)
+    references = KeyReferences(links, issuer.id, IdentifierStyle.URL)
+    controller = links.ob3_issuer(issuer.id)
+    keys = signing.published_keys(session, issuer.id, KeyAlgorithm.ED25519)
+    return did.did_document(controller, [_multikey(references, controller, key) for key in keys])
+
+
+def issuer_did_document(session: Session, links: PublicLinks, issuer_id: UUID) -> Document:
+    """The did:web DID document of an issuer: Multikey (Ed25519) and JsonWebKey (RSA)."""
+    issuer = _issuer(session, issuer_id)
+    references = KeyReferences(links, issuer.id, IdentifierStyle.DID_WEB)
+    identifier = references.did_web()
+    methods = []
+    for key in signing.published_keys(session, issuer.id):
+        if key.algorithm is KeyAlgorithm.ED25519:
+            methods.append(_multikey(references, identifier, key))
+        else:
+            jwk = public_jwk(load_public_key_pem(key.public_key_pem))
+            methods.append(did.jwk_method(references.method(key), identifier, jwk))
+    return did.did_document(identifier, methods)
+
+
+def key_document(session: Session, links: PublicLinks, key_id: UUID) -> Document:
+    """A key URL: a Multikey document (Ed25519) or the bare public JWK (RSA, VC-JWT kid)."""
+    key = signing.published_key(session, key_id)
+    if key.algorithm is KeyAlgorithm.RSA:
+        return public_jwk(load_public_key_pem(key.public_key_pem))
+    references = KeyReferences(links, key.issuer_id, IdentifierStyle.URL)
+    controller = references.identifier(key)
+    return {
+        "@context": did.MULTIKEY_CONTEXT,
+        **_multikey(references, controller, key),
+    }
+
+
+def jwks(session: Session, links: PublicLinks, issuer_id: UUID | None = None) -> Document:
+    """A JSON Web Key Set of published keys (one issuer's, or every issuer's)."""
+    statement = select(SigningKey).where(SigningKey.status.in_(signing.PUBLISHED))
+    if issuer_id is not None:
+        _issuer(session, issuer_id)
+        statement = statement.where(SigningKey.issuer_id == issuer_id)
+    keys = session.scalars(statement.order_by(SigningKey.created_at, SigningKey.id))
+    return {
+        "keys": [
+            public_jwk(load_public_key_pem(key.public_key_pem), kid=links.ob3_key(key.id))
+            for key in keys
+        ]
+    }
+
+
+def status_list_credential(session: Session, list_id: UUID) -> str:
+    """A signed BitstringStatusListCredential, as last published (JSON text)."""
+    status = session.get(StatusList, list_id)
+    if status is None or status.credential is None:
+        raise NotFound(f"No status list with id {list_id}.")
+    return status.credential
+
+
+def revocation_list(session: Session, links: PublicLinks, issuer_id: UUID) -> Document:
+    """The issuer's 1EdTech Revocation List: ids of its revoked OB 3.0 credentials."""
+    issuer = _issuer(session, issuer_id)
+    rows = session.execute(
+        select(IssuedAward.base_url, IssuedAward.award_id, Award.revocation_reason)
+        .join(Award, Award.id == IssuedAward.award_id)
+        .where(IssuedAward.issuer_id == issuer.id, Award.revoked_at.is_not(None))
+        .order_by(Award.revoked_at, Award.id)
+    ).all()
+    revoked = [
+        (PublicLinks(base_url).credential(award_id), reason) for base_url, award_id, reason in rows
+    ]
+    return status_list.revocation_list_document(links.ob3_revocation_list(issuer.id), revoked)

@@ -1,0 +1,78 @@
+"""HTTP API of issuers' signing keys: list, rotate, retire. Private keys never leave."""
+
+from uuid import UUID
+
+from fastapi import APIRouter, Request, status
+from fastapi.responses import JSONResponse
+
+from badgeforge.db import SessionDep
+from badgeforge.deps import LinksDep, VaultDep
+from badgeforge.idempotency import IdempotencyKey, idempotent
+from badgeforge.issuers.service import IssuerRepository
+from badgeforge.problems import Conflict, Forbidden, NotFound, Unauthorized, problem_responses
+from badgeforge.security import ManageAccess, ReadAccess
+from badgeforge.signing import service
+from badgeforge.signing.schemas import KeyRotate, SigningKeyRead
+
+router = APIRouter(
+    prefix="/api/v1",
+    tags=["signing keys"],
+    responses=problem_responses(Unauthorized, Forbidden, NotFound),
+)
+
+
+@router.get("/issuers/{issuer_id}/keys", summary="List an issuer's signing keys")
+def list_keys(
+    issuer_id: UUID, session: SessionDep, principal: ReadAccess, links: LinksDep
+) -> list[SigningKeyRead]:
+    """The issuer's public keys, newest first: the active Ed25519 and RSA keys (made at its
+    first award), and rotated or retired ones. Private keys are never returned."""
+    issuer = IssuerRepository(session, principal).get(issuer_id)
+    keys = service.list_keys(session, principal, issuer.id)
+    return [SigningKeyRead.from_model(key, links) for key in keys]
+
+
+@router.post(
+    "/issuers/{issuer_id}/keys/rotate",
+    status_code=status.HTTP_201_CREATED,
+    response_model=SigningKeyRead,
+    summary="Rotate a signing key",
+)
+def rotate_key(
+    request: Request,
+    issuer_id: UUID,
+    body: KeyRotate,
+    session: SessionDep,
+    principal: ManageAccess,
+    vault: VaultDep,
+    links: LinksDep,
+    idempotency_key: IdempotencyKey = None,
+) -> SigningKeyRead | JSONResponse:
+    """Make a new active key of the algorithm. New awards are signed with it; the previous
+    key stays published (`rotated`), so badges it signed keep verifying. Needs `manage`."""
+    issuer = IssuerRepository(session, principal).get(issuer_id)
+    return idempotent(
+        request,
+        session,
+        principal,
+        idempotency_key,
+        body,
+        lambda: SigningKeyRead.from_model(
+            service.rotate(session, vault, issuer, body.algorithm), links
+        ),
+        status_code=status.HTTP_201_CREATED,
+    )
+
+
+@router.post(
+    "/keys/{key_id}/retire",
+    response_model=SigningKeyRead,
+    summary="Retire a rotated signing key",
+    responses=problem_responses(Conflict),
+)
+def retire_key(
+    key_id: UUID, session: SessionDep, principal: ManageAccess, links: LinksDep
+) -> SigningKeyRead:
+    """Withdraw a rotated key (for example a compromised one): it is no longer published, so
+    what it signed no longer verifies. An active key must be rotated first (409)."""
+    return SigningKeyRead.from_model(service.retire(session, principal, key_id), links)
