@@ -3,10 +3,11 @@
 ``@digitalbazaar/vc`` with the ``eddsa-rdfc-2022`` cryptosuite checks Data Integrity
 proofs and ``jose`` checks VC-JWTs; neither shares code with badgeforge. The packages are
 pinned in ``vc_js/package-lock.json`` and installed once with ``npm ci`` into
-``<repo>/.oracles/vc-js`` (gitignored), rebuilt when the lock changes. ``verify.mjs``
-answers its document loader from the ``documents`` given (key, controller and status list
-documents, fetched by the test from a live server) and from the contexts its packages
-bundle; it never touches the network.
+``<repo>/.oracles/vc-js`` (gitignored), rebuilt when the lock changes; ``verify.mjs`` is
+copied in (atomically) whenever it changed. It answers its document loader from the
+``documents`` given (key, controller, DID and status list documents, fetched by the test
+from a live server; a DID document's fragment resolves to its verification method) and
+from the contexts its packages bundle; it never touches the network.
 
 Usage::
 
@@ -19,15 +20,18 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import os
 import shutil
 import subprocess
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent / "vc_js"
 INSTALL_DIR = Path(__file__).resolve().parents[2] / ".oracles" / "vc-js"
-FILES = ("package.json", "package-lock.json", "verify.mjs")
+PACKAGES = ("package.json", "package-lock.json")
+SCRIPT = "verify.mjs"
 _KEY_FILE = ".badgeforge-oracle-key"
 
 
@@ -43,10 +47,22 @@ class Verdict:
 
 
 def _key() -> str:
+    """What the installed packages depend on (the script is copied in on each use)."""
     digest = hashlib.sha256()
-    for name in FILES:
+    for name in PACKAGES:
         digest.update((HERE / name).read_bytes())
     return digest.hexdigest()
+
+
+def _install_script(folder: Path) -> None:
+    """Put the current ``verify.mjs`` in ``folder``, atomically, if it differs."""
+    script = (HERE / SCRIPT).read_bytes()
+    target = folder / SCRIPT
+    if target.exists() and target.read_bytes() == script:
+        return
+    temporary = folder / f".{SCRIPT}.{os.getpid()}.{threading.get_ident()}"
+    temporary.write_bytes(script)
+    os.replace(temporary, target)
 
 
 def ensure_installed() -> Path:
@@ -54,15 +70,17 @@ def ensure_installed() -> Path:
     key = _key()
     key_file = INSTALL_DIR / _KEY_FILE
     if key_file.exists() and key_file.read_text().strip() == key:
+        _install_script(INSTALL_DIR)
         return INSTALL_DIR
     INSTALL_DIR.parent.mkdir(parents=True, exist_ok=True)
     with (INSTALL_DIR.parent / "vc-js.lock").open("a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if key_file.exists() and key_file.read_text().strip() == key:
+            _install_script(INSTALL_DIR)
             return INSTALL_DIR
         shutil.rmtree(INSTALL_DIR, ignore_errors=True)
         INSTALL_DIR.mkdir(parents=True)
-        for name in FILES:
+        for name in PACKAGES:
             shutil.copy2(HERE / name, INSTALL_DIR / name)
         command = ["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts"]
         result = subprocess.run(
@@ -71,6 +89,7 @@ def ensure_installed() -> Path:
         if result.returncode != 0:
             shutil.rmtree(INSTALL_DIR, ignore_errors=True)
             raise VcJsOracleError(f"npm ci failed:\n{result.stdout}\n{result.stderr}")
+        _install_script(INSTALL_DIR)
         key_file.write_text(key + "\n")
     return INSTALL_DIR
 

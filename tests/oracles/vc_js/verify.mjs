@@ -1,8 +1,9 @@
 // Independent verifier for badgeforge's OB 3.0 credentials: the digitalbazaar VC stack
 // (eddsa-rdfc-2022 Data Integrity) and jose (VC-JWT), offline.
 // stdin: {"credential": {...}} or {"jwt": "..."}, plus "documents": {url: JSON} that the
-// document loader answers (key and controller documents, status list credentials) before
-// its bundled contexts; nothing is fetched over the network.
+// document loader answers (key and controller documents, status list credentials, DID
+// documents whose fragments it dereferences) before its bundled contexts; nothing is
+// fetched over the network.
 // stdout: {"verified": bool, "errors": [...], "revoked": bool|null}
 import * as vc from '@digitalbazaar/vc';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
@@ -20,12 +21,27 @@ const input = JSON.parse(await new Promise(resolve => {
 const documents = input.documents || {};
 const base = securityLoader({fetchRemoteContexts: false}).build();
 
+// A fragment of a controller or DID document given in `documents` (did:web#key-1) resolves
+// to the matching verificationMethod, with the document's @context, as a DID resolver
+// dereferences it; a fragment missing from that document is an error.
+function dereference(url, controller) {
+  const methods = [].concat(controller.verificationMethod || []);
+  const fragment = url.slice(url.indexOf('#'));
+  const method = methods.find(item => item.id === url || item.id === fragment);
+  if (!method) throw new Error(`${url} is not a verification method of its document`);
+  return {'@context': controller['@context'], ...method};
+}
+
 async function documentLoader(url) {
+  if (url in documents) {
+    return {contextUrl: null, documentUrl: url, document: documents[url]};
+  }
   const withoutFragment = url.split('#')[0];
-  for (const candidate of [url, withoutFragment]) {
-    if (candidate in documents) {
-      return {contextUrl: null, documentUrl: url, document: documents[candidate]};
-    }
+  if (withoutFragment in documents) {
+    const found = documents[withoutFragment];
+    const document = url.includes('#') && found && found.verificationMethod ?
+      dereference(url, found) : found;
+    return {contextUrl: null, documentUrl: url, document};
   }
   return base(url);
 }
@@ -81,10 +97,18 @@ async function verifyDataIntegrity(credential) {
 
 async function verifyJwt(token) {
   const header = jose.decodeProtectedHeader(token);
-  if (!header.kid || !(header.kid in documents)) {
+  let keyDocument;
+  try {
+    keyDocument = header.kid && (await documentLoader(header.kid)).document;
+  } catch (error) {
+    keyDocument = null;
+  }
+  if (!keyDocument || !(header.kid in documents || header.kid.split('#')[0] in documents)) {
     return {verified: false, errors: [`no key document for kid ${header.kid}`]};
   }
-  const key = await jose.importJWK(documents[header.kid], header.alg);
+  // a bare JWK (https key URL) or a JsonWebKey verification method (did:web fragment)
+  const jwk = keyDocument.publicKeyJwk || keyDocument;
+  const key = await jose.importJWK(jwk, header.alg);
   try {
     const {payload} = await jose.jwtVerify(token, key, {algorithms: ['RS256', 'ES256', 'EdDSA']});
     const credential = payload.vc || payload;
