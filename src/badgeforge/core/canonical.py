@@ -9,10 +9,12 @@ offline one by default).
 
 The document is expanded once (pyld, processed contexts cached: :mod:`.expansion`), turned
 into RDF by pyld's node map, and canonicalized by :mod:`.rdfc`. The result is pyld's
-``normalize`` output byte for byte, except where pyld departs from RDFC-1.0: control
-characters in literals are escaped as canonical N-Quads requires (``\\b``, ``\\f``,
-``\\u0000``...), a blank node's quads count once even if it is both subject and object,
-and highly symmetric (poisoned) datasets are refused like rdf-canonize refuses them.
+``normalize`` output byte for byte, except where pyld departs from RDFC-1.0 and from the
+digitalbazaar stack: control characters in literals are escaped as canonical N-Quads
+requires (``\\b``, ``\\f``, ``\\u0000``...), a blank node's quads count once even if it
+is both subject and object, highly symmetric (poisoned) datasets are refused like
+rdf-canonize refuses them, and ``@direction`` becomes an ``i18n`` datatype as the
+``eddsa-rdfc-2022`` cryptosuite asks (pyld's default drops it).
 """
 
 import re
@@ -32,7 +34,7 @@ _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _TO_RDF_OPTIONS = {
     "produceGeneralizedRdf": False,
-    "rdfDirection": None,
+    "rdfDirection": "i18n-datatype",
     "processingMode": "json-ld-1.1",
 }
 
