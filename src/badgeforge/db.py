@@ -10,6 +10,7 @@ from typing import Annotated, Any, TypeVarTuple
 
 from fastapi import Depends, Request
 from sqlalchemy import Connection, DateTime, Engine, MetaData, Select, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -85,6 +86,19 @@ def lock_rows(statement: Select[*Ts], lock: RowLock) -> Select[*Ts]:
     read, key_share = lock.value
     locked = statement.with_for_update(read=read, key_share=key_share)
     return locked.execution_options(populate_existing=True)
+
+
+def insert_if_absent(session: Session, model: type[Base], values: dict[str, Any]) -> None:
+    """Insert a row unless one with the same key exists, also under concurrency.
+
+    ``INSERT … ON CONFLICT DO NOTHING`` (PostgreSQL and SQLite): a transaction inserting
+    the same key at the same moment is waited for instead of failing on the unique key.
+    For rows whose content is determined by their key (content-addressed images, badge
+    class versions), so whichever insert wins stores the same thing.
+    """
+    dialect = session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    session.execute(module.insert(model).values(**values).on_conflict_do_nothing())
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

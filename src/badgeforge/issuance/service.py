@@ -23,7 +23,7 @@ from badgeforge.core import ob2, ob2_signing, ob3, status_list, vc_jwt
 from badgeforge.core.data_integrity import add_proof
 from badgeforge.core.keys import KeyAlgorithm, KeyVault
 from badgeforge.core.records import BadgeClassRecord
-from badgeforge.db import utcnow
+from badgeforge.db import insert_if_absent, utcnow
 from badgeforge.issuance import status as statuses
 from badgeforge.issuance.links import IssuedLinks, KeyReferences
 from badgeforge.issuance.models import (
@@ -48,8 +48,8 @@ def dumps(document: dict[str, Any]) -> str:
 def _blob(session: Session, data: bytes, media_type: str) -> str:
     digest = hashlib.sha256(data).hexdigest()
     if session.get(ImageBlob, digest) is None:
-        session.add(ImageBlob(sha256=digest, media_type=media_type, data=data))
-        session.flush()
+        values = {"sha256": digest, "media_type": media_type, "data": data, "created_at": utcnow()}
+        insert_if_absent(session, ImageBlob, values)
     return digest
 
 
@@ -64,17 +64,15 @@ def _snapshot(
 ) -> UUID:
     snapshot_id = uuid5(badge_class.id, links.badge_class_version)
     if session.get(BadgeClassSnapshot, snapshot_id) is None:
-        document = ob2.badge_class(record, links)
-        session.add(
-            BadgeClassSnapshot(
-                id=snapshot_id,
-                organisation_id=badge_class.organisation_id,
-                badge_class_id=badge_class.id,
-                version=links.badge_class_version,
-                document=dumps(document),
-            )
-        )
-        session.flush()
+        values = {
+            "id": snapshot_id,
+            "organisation_id": badge_class.organisation_id,
+            "badge_class_id": badge_class.id,
+            "version": links.badge_class_version,
+            "document": dumps(ob2.badge_class(record, links)),
+            "created_at": utcnow(),
+        }
+        insert_if_absent(session, BadgeClassSnapshot, values)
     return snapshot_id
 
 
@@ -137,6 +135,7 @@ def issue(
         verification_method=references.method(ed25519.key),
         created=now,
     )
+    signed["proof"] = [signed["proof"]]  # the OB 3.0 JSON Schema wants an array (SPEC §10.4)
     issued = IssuedAward(
         award_id=award.id,
         organisation_id=award.organisation_id,

@@ -84,21 +84,42 @@ def _taken(session: Session, status: StatusList, index: int) -> bool:
     )
 
 
-def allocate(
-    session: Session, vault: KeyVault, links: PublicLinks, issuer: Issuer
-) -> tuple[StatusList, int]:
-    """A list of the issuer (under ``links``' base URL) and a random free index in it."""
-    status = session.scalar(
+def _latest(session: Session, issuer: Issuer, links: PublicLinks) -> StatusList | None:
+    return session.scalar(
         select(StatusList)
         .where(StatusList.issuer_id == issuer.id, StatusList.base_url == links.base_url)
         .order_by(StatusList.created_at.desc(), StatusList.id)
         .limit(1)
     )
+
+
+def allocate(
+    session: Session, vault: KeyVault, links: PublicLinks, issuer: Issuer
+) -> tuple[StatusList, int]:
+    """A list of the issuer (under ``links``' base URL) and a random free index in it."""
+    status = _latest(session, issuer, links)
     if status is not None:
         for _ in range(PROBES):
             index = secrets.randbelow(status.entries)
             if not _taken(session, status, index):
                 return status, index
+    return _new_list_once(session, vault, links, issuer, status)
+
+
+def _new_list_once(
+    session: Session,
+    vault: KeyVault,
+    links: PublicLinks,
+    issuer: Issuer,
+    full: StatusList | None,
+) -> tuple[StatusList, int]:
+    """A new list, unless a concurrent award made one while this one waited for the lock."""
+    session.scalar(lock_rows(select(Issuer).where(Issuer.id == issuer.id), RowLock.NO_KEY_UPDATE))
+    latest = _latest(session, issuer, links)
+    if latest is not None and (full is None or latest.id != full.id):
+        index = secrets.randbelow(latest.entries)
+        if not _taken(session, latest, index):
+            return latest, index
     status = _new_list(session, vault, links, issuer)
     return status, secrets.randbelow(status.entries)
 
