@@ -60,6 +60,15 @@ let revoked = null;
 async function checkStatus({credential}) {
   const entries = [].concat(credential.credentialStatus || []);
   for (const entry of entries) {
+    if (entry.type === '1EdTechRevocationList') {
+      // 1EdTech Revocation List: revoked when the list names this credential's id
+      const {document: list} = await documentLoader(entry.id);
+      const listed = [].concat(list.revokedCredential || [])
+        .some(item => item.id === credential.id && item.revoked !== false);
+      revoked = listed;
+      if (listed) return {verified: false, error: new Error('the credential is revoked')};
+      continue;
+    }
     if (entry.type !== 'BitstringStatusListEntry') {
       return {verified: false, error: new Error(`unsupported status type ${entry.type}`)};
     }
