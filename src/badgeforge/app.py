@@ -24,6 +24,7 @@ from badgeforge.public.ob3_api import router as ob3_public_router
 from badgeforge.settings import Settings
 from badgeforge.signing.api import router as signing_router
 from badgeforge.signing.vault import vault_from_settings
+from badgeforge.vcapi.api import router as vcapi_router
 
 DESCRIPTION = """
 Issue and host **Open Badges 2.0** that import into wallets such as Open Badge Passport and
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         public_router,
         ob3_public_router,
         signing_router,
+        vcapi_router,
         meta_router,
     ):
         app.include_router(router)

@@ -127,6 +127,15 @@ class InvalidBadgeImage(Problem):
     description = "Badge images must be PNG or SVG, within the size and pixel limits, and safe."
 
 
+class VerificationFailed(Problem):
+    status = 422
+    slug = "verification-failed"
+    title = "Verification failed"
+    description = (
+        "The credential did not verify; 'errors' lists each failed check (VC-API ProblemDetails)."
+    )
+
+
 PROBLEM_TYPES: tuple[type[Problem], ...] = (
     BadRequest,
     Unauthorized,
@@ -140,6 +149,7 @@ PROBLEM_TYPES: tuple[type[Problem], ...] = (
     UnsupportedMediaType,
     UnprocessableContent,
     InvalidBadgeImage,
+    VerificationFailed,
     Problem,
 )
 

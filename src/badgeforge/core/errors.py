@@ -37,6 +37,10 @@ class InvalidProof(CoreError):
     """A signature or proof does not verify, or is malformed."""
 
 
+class UnresolvedKey(InvalidProof):
+    """A proof's verification method cannot be resolved offline to a usable public key."""
+
+
 class KeyUnavailable(CoreError):
     """A private key cannot be decrypted with any configured master key."""
 
