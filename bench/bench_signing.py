@@ -37,10 +37,13 @@ from _common import machine, markdown_table
 from _signing_fixture import CREATED, METHOD_ID, SEED, credential, key_documents
 from cryptography.hazmat.primitives.asymmetric import ed25519, padding, rsa
 from cryptography.hazmat.primitives.hashes import SHA256
+from pyld import jsonld
 
 from badgeforge.core import vc_jwt
 from badgeforge.core.data_integrity import add_proof, verify_proof
+from badgeforge.core.jsonld import offline_loader
 from badgeforge.core.jws import verify_compact
+from badgeforge.core.multibase import multibase_decode
 from badgeforge.core.ob2 import format_datetime
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -127,8 +130,21 @@ def python_operations() -> tuple[dict[str, Callable[[], object]], dict[str, Any]
         "rsa_verify": lambda: rsa_key.public_key().verify(
             rsa_signature, signing_input, padding.PKCS1v15(), SHA256()
         ),
+        "pyld_sign": lambda: pyld_sign(signed, ed_key),
     }
     return operations, signed
+
+
+def pyld_sign(signed: dict[str, Any], key: ed25519.Ed25519PrivateKey) -> bytes:
+    """Reference, the path before issue 6: pyld's ``normalize`` of both documents, then sign."""
+    options = {"algorithm": "URDNA2015", "format": "application/n-quads"}
+    options["documentLoader"] = offline_loader  # type: ignore[assignment]
+    document = {key: value for key, value in signed.items() if key != "proof"}
+    config = {k: v for k, v in signed["proof"].items() if k != "proofValue"}
+    config["@context"] = signed["@context"]
+    hashes = [hashlib.sha256(jsonld.normalize(item, options).encode()).digest()
+              for item in (config, document)]  # fmt: skip
+    return key.sign(b"".join(hashes))
 
 
 def node_version() -> str:
@@ -179,19 +195,30 @@ def summarise(rates: dict[str, list[float]]) -> dict[str, dict[str, float]]:
 
 
 def verdicts(summary: dict[str, dict[str, float]]) -> dict[str, dict[str, Any]]:
-    def ratio(ours: str, theirs: str) -> float:
-        return summary[ours]["median"] / summary[theirs]["median"]
+    """The issue's targets. Stacks compare by median rate; the VC-JWT overhead compares the
+    best rounds (both are fixed CPU work, so the fastest round is the least disturbed)."""
+
+    def ratio(ours: str, theirs: str, statistic: str) -> float:
+        return summary[ours][statistic] / summary[theirs][statistic]
 
     result: dict[str, dict[str, Any]] = {}
     for what in ("sign", "verify"):
         if f"js_di_{what}" in summary:
-            value = ratio(f"di_{what}", f"js_di_{what}")
-            result[f"di_{what}_vs_js"] = {"ratio": value, "target": TARGET_DI,
-                                          "met": value >= TARGET_DI}  # fmt: skip
-    overhead = 1 / ratio("jwt_sign", "rsa_sign")
+            value = ratio(f"di_{what}", f"js_di_{what}", "median")
+            result[f"di_{what}_vs_js"] = {
+                "ratio": value,
+                "target": TARGET_DI,
+                "met": value >= TARGET_DI,
+                "compared": "median rates",
+            }
+    overhead = 1 / ratio("jwt_sign", "rsa_sign", "best")
     result["jwt_sign_cost_vs_raw_rsa"] = {
-        "ratio": overhead, "target": TARGET_JWT_OVERHEAD, "met": overhead <= TARGET_JWT_OVERHEAD,
-    }  # fmt: skip
+        "ratio": overhead,
+        "target": TARGET_JWT_OVERHEAD,
+        "met": overhead <= TARGET_JWT_OVERHEAD,
+        "compared": "best rounds",
+        "median_ratio": 1 / ratio("jwt_sign", "rsa_sign", "median"),
+    }
     return result
 
 
@@ -202,6 +229,7 @@ LABELS = {
     "jwt_verify": "VC-JWT RS256 verify",
     "rsa_sign": "raw RSA-2048 sign (same JWS input)",
     "rsa_verify": "raw RSA-2048 verify",
+    "pyld_sign": "reference: eddsa-rdfc-2022 sign with pyld normalize (before)",
 }
 
 
@@ -230,6 +258,10 @@ def main(argv: list[str] | None = None) -> None:
     cpu = pin_to_one_cpu(args.cpu)
     operations, signed = python_operations()
     stack, checks = (None, {}) if args.no_js else setup_js(signed)
+    reference = pyld_sign(signed, ed25519.Ed25519PrivateKey.from_private_bytes(SEED))
+    checks["pyld_reference_same_signature"] = reference == multibase_decode(
+        signed["proof"]["proofValue"]
+    )
     for operation in operations.values():  # warm up caches (contexts, JIT on the JS side)
         python_round(operation, 0.2)
     if stack:
@@ -268,8 +300,9 @@ def main(argv: list[str] | None = None) -> None:
     print(table(summary))
     print()
     for name, verdict in results["targets"].items():
-        print(f"- {name}: {verdict['ratio']:.2f} (target {verdict['target']}): "
-              f"{'met' if verdict['met'] else 'NOT met'}")  # fmt: skip
+        state = "met" if verdict["met"] else "NOT met"
+        print(f"- {name}: {verdict['ratio']:.2f} ({verdict['compared']}; target "
+              f"{verdict['target']}): {state}")  # fmt: skip
     print(f"\nJSON: {args.json}")
 
 
