@@ -195,7 +195,7 @@ def entry_bit(entry: Document, bitstring: bytes) -> bool:
 def _check_status(report: Report, credential: Document, status: StatusCheck | None) -> None:
     entries = credential.get("credentialStatus", [])
     for entry in entries if isinstance(entries, list) else [entries]:
-        purpose = str(entry.get("statusPurpose", entry.get("type", "status")))
+        purpose = str(entry.get("statusPurpose", "revocation"))
         try:
             state = status(entry, credential) if status is not None else None
         except InvalidDocument as error:
