@@ -14,7 +14,16 @@ import zlib
 import pytest
 from PIL import Image
 
-from badgeforge.core.baking import MAX_INFLATED_TEXT, bake_svg, unbake_png, unbake_svg
+from badgeforge.core.baking import (
+    MAX_INFLATED_TEXT,
+    bake_png,
+    bake_svg,
+    bake_svg_credential,
+    unbake_any,
+    unbake_credential,
+    unbake_png,
+    unbake_svg,
+)
 from badgeforge.core.errors import BakingError
 
 OB = "http://openbadges.org"
@@ -132,6 +141,22 @@ class TestItxt:
         data = png_with(chunk(b"tEXt", b"openbadges\x00caf\xe9"))
         assert unbake_png(data) == "café"
 
+    def test_an_empty_legacy_chunk_is_empty(self) -> None:
+        with pytest.raises(BakingError, match=message("the 'openbadges' chunk is empty")):
+            unbake_png(png_with(chunk(b"tEXt", b"openbadges\x00")))
+
+    @pytest.mark.parametrize(
+        ("payload", "reason"),
+        [
+            ("", "nothing to bake: the payload is empty"),
+            ("a\x00b", "the payload contains a NUL character, which iTXt cannot hold"),
+            ("\ud800", "the payload is not valid Unicode text"),
+        ],
+    )
+    def test_a_payload_that_cannot_be_baked(self, payload: str, reason: str) -> None:
+        with pytest.raises(BakingError, match=message(reason)):
+            bake_png(png_with(), payload)
+
     def test_whitespace_only_text_is_empty(self) -> None:
         with pytest.raises(BakingError, match=message("the 'openbadges' chunk is empty")):
             unbake_png(png_with(itxt(b" \n ")))
@@ -213,3 +238,29 @@ class TestUnbakeSvg:
             match=message("this SVG contains no Open Badges data (no openbadges:assertion)"),
         ):
             unbake_svg(svg("<openbadges:assertion/><rect/>"))
+
+
+class TestOpenBadges3:
+    def test_credential_json_may_start_with_whitespace(self) -> None:
+        baked = bake_svg_credential(svg("<rect/>"), '\n {"type": ["VerifiableCredential"]}')
+        assert unbake_credential(baked) == '{"type": ["VerifiableCredential"]}'
+
+    def test_an_empty_credential_element_is_refused(self) -> None:
+        v3 = "https://purl.imsglobal.org/ob/v3p0"
+        data = f'<svg xmlns="{SVG}" xmlns:openbadges="{v3}"><openbadges:credential/></svg>'
+        with pytest.raises(
+            BakingError, match=message("the openbadges:credential element is empty")
+        ):
+            unbake_credential(data.encode())
+
+    @pytest.mark.parametrize("kind", ["PNG", "SVG"])
+    def test_an_image_without_a_credential_says_which_kind(self, kind: str) -> None:
+        data = png_with() if kind == "PNG" else svg("<rect/>")
+        with pytest.raises(
+            BakingError, match=message(f"this {kind} contains no Open Badges 3.0 credential")
+        ):
+            unbake_credential(data)
+        with pytest.raises(
+            BakingError, match=message(f"this {kind} contains no Open Badges data (OB 2.0 or 3.0)")
+        ):
+            unbake_any(data)
