@@ -122,8 +122,10 @@ class TestIssue:
             vc2(**{"@context": ["https://w3id.org/openbadges/v2"]}),
             vc2(validFrom="demain"),
             DidKeyIssuer().sign(vc2()),
+            vc2(**{"@context": ["https://www.w3.org/ns/credentials/v2", "relative"]}),
+            vc2(credentialSubject={"@context": "", "name": "Camille"}),
         ],
-        ids=["type", "context", "date", "already-signed"],
+        ids=["type", "context", "date", "already-signed", "relative-context", "empty-context"],
     )
     def test_invalid_credentials_are_refused(
         self, client: TestClient, session: Session, tenant: Tenant, credential: dict[str, Any]

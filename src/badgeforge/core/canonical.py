@@ -72,7 +72,7 @@ def expand_safely(document: dict[str, Any], loader: DocumentLoader = offline_loa
     dropped: list[str | None] = []
     try:
         expanded = expansion.expand(document, loader, dropped.append)
-    except jsonld.JsonLdError as error:
+    except (jsonld.JsonLdError, ValueError) as error:  # pyld: ValueError on relative IRIs
         raise SigningError(f"the document is not valid JSON-LD: {error}") from error
     if dropped:
         names = ", ".join(sorted({str(name) for name in dropped}))
@@ -139,6 +139,6 @@ def canonize(document: dict[str, Any], loader: DocumentLoader = offline_loader) 
     expanded = expand_safely(document, loader)
     try:
         quads = to_dataset(expanded)
-    except jsonld.JsonLdError as error:
+    except (jsonld.JsonLdError, ValueError) as error:
         raise SigningError(f"the document cannot be canonicalized: {error}") from error
     return canonical_nquads(quads)
