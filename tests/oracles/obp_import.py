@@ -4,9 +4,12 @@ An independent re-implementation (httpx, Pillow, minidom; nothing from badgeforg
 ``openbadgefactory/salava`` does when a learner imports a badge (shared/INTEROP.md §2.3):
 the input forms it accepts, OB 2.0 version detection, the same-host rules, recipient
 matching against the learner's verified emails, and which evidence it keeps (``parse.clj``,
-the evidence ``cond``). The hourly revocation re-check is in ``obp_recheck``.
+the evidence ``cond``); signed (JWS) badges checked with the issuer's ``publicKey`` and
+``revocationList``. The hourly revocation re-check of hosted badges is in ``obp_recheck``.
 """
 
+import base64
+import binascii
 import hashlib
 import io
 import json
@@ -15,6 +18,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from defusedxml import minidom
 from PIL import Image
 
@@ -162,6 +168,62 @@ def _fetch_hosted(text: str) -> tuple[dict[str, Any], str]:
     raise ImportRejected("only URLs and hosted JSON are handled by this oracle")
 
 
+_JWS = re.compile(r".+\..+\..+", re.DOTALL)  # str->badge's :jws test, after :url and :json
+_JWS_HASHES = {"rs256": hashes.SHA256, "rs384": hashes.SHA384, "rs512": hashes.SHA512}
+
+
+def _b64url_json(part: str) -> dict[str, Any]:
+    try:
+        value: dict[str, Any] = json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+    except (ValueError, binascii.Error) as exc:
+        raise ImportRejected(f"JWS part is not base64url JSON: {exc}") from exc
+    return value
+
+
+def _document(value: Any) -> dict[str, Any]:
+    """An embedded object, or the JSON at a URL (``json-get``)."""
+    return value if isinstance(value, dict) else _json_get(str(value))
+
+
+def _verified_jws(token: str) -> dict[str, Any]:
+    """``str->badge :jws`` (new style, OB 2.0): the key is the issuer's ``publicKey``, which
+    must equal ``verification.creator``; its JSON gives ``publicKeyPem``; the alg comes from
+    the header, lower-cased, one of ``signed.clj``'s rs256/384/512. Returns the payload."""
+    raw_header, raw_payload, raw_signature = token.split(".")
+    header, payload = _b64url_json(raw_header), _b64url_json(raw_payload)
+    creator = (payload.get("verification") or {}).get("creator")
+    issuer = _document(_document(payload["badge"])["issuer"])
+    if not creator or issuer.get("publicKey") != creator:
+        raise ImportRejected("JWS: the issuer's publicKey is not verification.creator")
+    public_key = serialization.load_pem_public_key(str(_document(creator)["publicKeyPem"]).encode())
+    algorithm = _JWS_HASHES.get(str(header.get("alg", "")).lower())
+    if algorithm is None or not isinstance(public_key, rsa.RSAPublicKey):
+        raise ImportRejected(f"JWS: unsupported algorithm {header.get('alg')!r}")
+    signature = base64.urlsafe_b64decode(raw_signature + "=" * (-len(raw_signature) % 4))
+    try:
+        public_key.verify(
+            signature,
+            f"{raw_header}.{raw_payload}".encode("ascii"),
+            padding.PKCS1v15(),
+            algorithm(),
+        )
+    except InvalidSignature as exc:
+        raise ImportRejected("JWS: the signature does not verify") from exc
+    return payload
+
+
+def signed_revocation(token: str) -> bool:
+    """The re-check of a JWS badge: re-verified, then looked up in the issuer's
+    ``revocationList`` (``revokedAssertions``: ids, or objects with ``id``)."""
+    assertion = _verified_jws(token.strip())
+    issuer = _document(_document(assertion["badge"])["issuer"])
+    if not issuer.get("revocationList"):
+        return False
+    revoked = _document(issuer["revocationList"]).get("revokedAssertions") or []
+    ids = {item.get("id") if isinstance(item, dict) else item for item in revoked}
+    return assertion["id"] in ids
+
+
 def _recipient_matches(recipient: dict[str, Any], email: str) -> bool:
     variants = {email, email.upper(), email.lower(), email.capitalize()}
     identity = str(recipient.get("identity", ""))
@@ -179,19 +241,25 @@ def _recipient_matches(recipient: dict[str, Any], email: str) -> bool:
 
 def import_badge(data: str | bytes, *, verified_emails: list[str]) -> ImportedBadge:
     """Import like Open Badge Passport: raises ImportRejected with the failing rule."""
-    text = _baked_text(data) if isinstance(data, bytes) else data
-    assertion, fetched_from = _fetch_hosted(text)
+    text = (_baked_text(data) if isinstance(data, bytes) else data).strip()
+    fetched_from: str | None = None
+    if re.match(r"^https?://", text) or "{" in text or not _JWS.search(text):
+        assertion, fetched_from = _fetch_hosted(text)
+    else:
+        assertion = _verified_jws(text)
     if "id" not in assertion or assertion.get("@context") != OB2_CONTEXT:
         raise ImportRejected("not detected as OB 2.0 (needs id and the plain-string v2 context)")
-    if not (
-        fetched_from.startswith(assertion["id"]) or _host(fetched_from) == _host(assertion["id"])
-    ):
-        raise ImportRejected("assertion fetched from another host than its id")
     badge_url = (
         assertion["badge"] if isinstance(assertion["badge"], str) else assertion["badge"]["id"]
     )
-    if _host(badge_url) != _host(assertion["id"]):
-        raise ImportRejected("BadgeClass not on the same host as the assertion")
+    if fetched_from is not None:  # verify-assertion: hosted badges imported from a URL only
+        if not (
+            fetched_from.startswith(assertion["id"])
+            or _host(fetched_from) == _host(assertion["id"])
+        ):
+            raise ImportRejected("assertion fetched from another host than its id")
+        if _host(badge_url) != _host(assertion["id"]):
+            raise ImportRejected("BadgeClass not on the same host as the assertion")
     if not any(_recipient_matches(assertion["recipient"], email) for email in verified_emails):
         raise ImportRejected("Userdoesnotownthisbadge")
     evidence = imported_evidence(assertion)  # badge-content: before the BadgeClass is fetched
