@@ -115,8 +115,11 @@ def issue(
     record = award_record(award)
     assertion = ob2.assertion(record, bc_record, links)
     signed_id = f"urn:uuid:{award.id}"
+    # Its image is the badge image as awarded, which stays served after a revocation (the
+    # hosted baked image answers 410), so verifiers reach the revocationList and say why.
+    image = links.badge_class_image(badge_class.id, "image/png")
     jws = ob2_signing.sign_assertion(
-        {**assertion, "id": signed_id},
+        {**assertion, "id": signed_id, "image": image},
         rsa.rsa(),
         creator=public.ob2_key(rsa.key.id),
     )
