@@ -40,6 +40,15 @@ router = APIRouter(
                 RevokeAward="revoke_award_api_v1_awards__award_id__revoke_post",
                 GetHostedAssertion="get_assertion_ob2_assertions__award_id__get",
                 GetBakedImage="get_baked_image_ob2_assertions__award_id__baked__extension__get",
+                GetSignedAssertion="get_signed_assertion_ob2_assertions__award_id__signed_get",
+                GetSignedBakedImage=(
+                    "get_signed_baked_image_ob2_assertions__award_id__signed_baked__extension__get"
+                ),
+                GetCredential="get_credential_ob3_credentials__award_id__get",
+                GetCredentialJwt="get_credential_jwt_ob3_credentials__award_id__jwt_get",
+                GetBakedCredential=(
+                    "get_baked_credential_ob3_credentials__award_id__baked__extension__get"
+                ),
             )
         },
     },

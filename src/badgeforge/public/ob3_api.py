@@ -17,7 +17,40 @@ router = APIRouter(tags=["public"], responses=problem_responses(NotFound))
 VC_MEDIA_TYPES = ("application/vc+ld+json", "application/vc", "application/ld+json")
 _MEDIA_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
 _CORS = {"Access-Control-Allow-Origin": "*"}
-_JSON_CONTENT = {"application/json": {"example": {"@context": ["…"], "id": "…"}}}
+_KEY_URL = "https://badges.example.fr/ob3/keys/8c1f0d2e-4b6a-4f3e-9d7c-2a5b8e1f0c3d"
+_ISSUER_URL = "https://badges.example.fr/ob3/issuers/6f1c2a8e-3b7d-4c1e-9a55-0d2b8f3e4a10"
+_MULTIKEY = {
+    "id": _KEY_URL,
+    "type": "Multikey",
+    "controller": _ISSUER_URL,
+    "publicKeyMultibase": "z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi",
+}
+_CONTROLLER = {
+    "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+    "id": _ISSUER_URL,
+    "verificationMethod": [_MULTIKEY],
+    "assertionMethod": [_KEY_URL],
+}
+_CREDENTIAL = {
+    "@context": [
+        "https://www.w3.org/ns/credentials/v2",
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json",
+    ],
+    "id": "https://badges.example.fr/ob3/credentials/5d2e8c1a-7b3f-4e9d-a6c0-1f4b8e2d9a73",
+    "type": ["VerifiableCredential", "OpenBadgeCredential"],
+    "issuer": {"id": _ISSUER_URL, "type": ["Profile"], "name": "ESAT Les Ateliers du Val"},
+    "validFrom": "2026-12-01T10:00:00Z",
+    "credentialSubject": {"type": ["AchievementSubject"], "achievement": {"name": "…"}},
+    "proof": {"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022", "proofValue": "z…"},
+}
+_JWKS = {"keys": [{"kty": "OKP", "crv": "Ed25519", "x": "S96v3i6ovu…", "kid": _KEY_URL}]}
+_STATUS_LIST = {
+    "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+    "credentialSubject": {"type": "BitstringStatusList", "encodedList": "uH4sIAAAAAAA…"},
+}
+_REVOCATION_LIST = {"id": "…/revocations", "revokedCredential": [{"id": "…", "revoked": True}]}
+_JSON_CONTENT = {"application/json": {"example": _CONTROLLER}}
 
 
 def _json(body: str | dict[str, Any], media_type: str, *, cache: str) -> Response:
@@ -41,7 +74,14 @@ def _credential_media_type(accept: str | None) -> str:
     paths.CREDENTIAL_PATH,
     summary="OB 3.0 credential (Data Integrity)",
     response_class=Response,
-    responses={200: {"content": {**_JSON_CONTENT, "application/vc+ld+json": {}}}},
+    responses={
+        200: {
+            "content": {
+                "application/json": {"example": _CREDENTIAL},
+                "application/vc+ld+json": {"example": _CREDENTIAL},
+            }
+        }
+    },
 )
 def get_credential(
     award_id: UUID,
@@ -110,7 +150,7 @@ def get_ob3_issuer(issuer_id: UUID, session: SessionDep, links: LinksDep) -> Res
     paths.OB3_ISSUER_DID_PATH,
     summary="Issuer DID document (did:web)",
     response_class=Response,
-    responses={200: {"content": {"application/did+json": {}}}},
+    responses={200: {"content": {"application/did+json": {"example": _CONTROLLER}}}},
 )
 def get_issuer_did(issuer_id: UUID, session: SessionDep, links: LinksDep) -> Response:
     """The DID document `did:web` resolution fetches for this issuer."""
@@ -122,7 +162,7 @@ def get_issuer_did(issuer_id: UUID, session: SessionDep, links: LinksDep) -> Res
     paths.OB3_ISSUER_JWKS_PATH,
     summary="Issuer JSON Web Key Set",
     response_class=Response,
-    responses={200: {"content": {"application/jwk-set+json": {}}}},
+    responses={200: {"content": {"application/jwk-set+json": {"example": _JWKS}}}},
 )
 def get_issuer_jwks(issuer_id: UUID, session: SessionDep, links: LinksDep) -> Response:
     """The issuer's published public keys as a JWKS (`kid` = the key's URL)."""
@@ -134,7 +174,7 @@ def get_issuer_jwks(issuer_id: UUID, session: SessionDep, links: LinksDep) -> Re
     paths.JWKS_PATH,
     summary="JSON Web Key Set of every issuer",
     response_class=Response,
-    responses={200: {"content": {"application/jwk-set+json": {}}}},
+    responses={200: {"content": {"application/jwk-set+json": {"example": _JWKS}}}},
 )
 def get_jwks(session: SessionDep, links: LinksDep) -> Response:
     """Every published key of this service, for VC-JWT key provenance checks."""
@@ -146,7 +186,16 @@ def get_jwks(session: SessionDep, links: LinksDep) -> Response:
     paths.OB3_KEY_PATH,
     summary="Public key (Multikey or JWK)",
     response_class=Response,
-    responses={200: {"content": _JSON_CONTENT}},
+    responses={
+        200: {
+            "content": {
+                "application/json": {
+                    "example": {"@context": "https://w3id.org/security/multikey/v1", **_MULTIKEY}
+                },
+                "application/jwk+json": {"example": {"kty": "RSA", "n": "…", "e": "AQAB"}},
+            }
+        }
+    },
 )
 def get_ob3_key(key_id: UUID, session: SessionDep, links: LinksDep) -> Response:
     """An Ed25519 key as a `Multikey` document (a proof's `verificationMethod`), or an RSA
@@ -160,7 +209,14 @@ def get_ob3_key(key_id: UUID, session: SessionDep, links: LinksDep) -> Response:
     paths.STATUS_LIST_PATH,
     summary="Bitstring status list credential",
     response_class=Response,
-    responses={200: {"content": {**_JSON_CONTENT, "application/vc+ld+json": {}}}},
+    responses={
+        200: {
+            "content": {
+                "application/json": {"example": _STATUS_LIST},
+                "application/vc+ld+json": {"example": _STATUS_LIST},
+            }
+        }
+    },
 )
 def get_status_list(
     list_id: UUID,
@@ -177,7 +233,7 @@ def get_status_list(
     paths.OB3_REVOCATION_LIST_PATH,
     summary="Issuer revocation list (1EdTech)",
     response_class=Response,
-    responses={200: {"content": _JSON_CONTENT}},
+    responses={200: {"content": {"application/json": {"example": _REVOCATION_LIST}}}},
 )
 def get_ob3_revocation_list(issuer_id: UUID, session: SessionDep, links: LinksDep) -> Response:
     """The issuer's `1EdTechRevocationList`: `revokedCredential` entries."""

@@ -5,6 +5,7 @@ from uuid import UUID
 from fastapi import APIRouter, Request, status
 from fastapi.responses import JSONResponse
 
+from badgeforge.contract import links
 from badgeforge.db import SessionDep
 from badgeforge.deps import LinksDep, VaultDep
 from badgeforge.idempotency import IdempotencyKey, idempotent
@@ -37,6 +38,16 @@ def list_keys(
     status_code=status.HTTP_201_CREATED,
     response_model=SigningKeyRead,
     summary="Rotate a signing key",
+    responses={
+        201: {
+            "links": links(
+                "key_id",
+                RetireKey="retire_key_api_v1_keys__key_id__retire_post",
+                GetKey="get_ob3_key_ob3_keys__key_id__get",
+                GetCryptographicKey="get_ob2_key_ob2_keys__key_id__get",
+            )
+        }
+    },
 )
 def rotate_key(
     request: Request,
