@@ -17,6 +17,7 @@ from badgeforge.core.errors import ImageTooComplex, InvalidImage, UnsupportedIma
 from badgeforge.core.images import (
     MAX_RENDER_SIDE,
     inspect_png,
+    png_to_svg,
     prepare_render,
     sanitize_svg,
     sniff_media_type,
@@ -42,6 +43,8 @@ class TestSniffing:
             '<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "svg11.dtd">\n',
             '<!DOCTYPE svg [<!ENTITY a "x>y">]>',  # '>' inside the internal subset
             '<?xml version="1.0"?><!-- a --><?pi x?>\n',
+            "<!-- [ --><!DOCTYPE svg>",  # a bracket before the DOCTYPE is no subset
+            '<!-- ] --><!DOCTYPE svg [<!ENTITY a "b">]>',  # nor is a bracket before it
         ],
     )
     def test_an_svg_root_after_a_prologue(self, head: str) -> None:
@@ -58,7 +61,8 @@ class TestSniffing:
         assert sniff_media_type(data) == "image/svg+xml"
 
     @pytest.mark.parametrize(
-        "head", ["<!DOCTYPE svg [", '<!DOCTYPE svg [<!ENTITY a "b">', "<!-- open", "<?xml "]
+        "head",
+        ["<!DOCTYPE svg [", '  <!DOCTYPE svg [<!ENTITY a "b">', "<!-- open", "<?xml "],
     )
     def test_an_unfinished_prologue_is_not_svg(self, head: str) -> None:
         with pytest.raises(UnsupportedImageType):
@@ -118,6 +122,39 @@ class TestPngHeader:
         ) == size
 
 
+class TestPngLimits:
+    def png(self, size: tuple[int, int]) -> bytes:
+        buffer = io.BytesIO()
+        Image.new("L", size).save(buffer, "PNG")
+        return buffer.getvalue()
+
+    def test_sides_and_pixels_exactly_at_the_limits_are_accepted(self) -> None:
+        info = inspect_png(self.png((20, 10)), max_pixels=200, max_side=20)
+        assert (info.width, info.height) == (20, 10)
+        info = inspect_png(self.png((10, 20)), max_pixels=200, max_side=20)
+        assert (info.width, info.height) == (10, 20)
+
+    def test_one_pixel_more_is_refused(self) -> None:
+        reason = "PNG is 20x11 = 220 pixels; the limit is 219"
+        with pytest.raises(InvalidImage, match=exactly(reason)):
+            inspect_png(self.png((20, 11)), max_pixels=219, max_side=20)
+
+    def test_an_ihdr_of_the_wrong_length_is_refused(self) -> None:
+        data = self.png((2, 2))
+        ihdr = struct.pack(">I", 12) + b"IHDR" + data[16:28]
+        ihdr += struct.pack(">I", zlib.crc32(ihdr[4:]))
+        reason = "PNG file is corrupt: its IHDR chunk has the wrong length"
+        with pytest.raises(InvalidImage, match=exactly(reason)):
+            inspect_png(data[:8] + ihdr + data[33:], **LIMITS)
+
+    def test_a_png_without_image_data_is_refused(self) -> None:
+        data = self.png((2, 2))
+        without_idat = data[:33] + data[-12:]
+        reason = "PNG file has no image data (IDAT chunk)"
+        with pytest.raises(InvalidImage, match=exactly(reason)):
+            inspect_png(without_idat, **LIMITS)
+
+
 class TestSvgSize:
     @pytest.mark.parametrize(
         ("attributes", "size"),
@@ -134,6 +171,11 @@ class TestSvgSize:
     ) -> None:
         info = sanitize_svg(f'<svg xmlns="{SVG}" {attributes}/>'.encode())[1]
         assert (info.width, info.height) == size
+
+    def test_sides_exactly_at_the_limit_are_accepted(self) -> None:
+        for attributes in ('width="20" height="5"', 'width="5" height="20"'):
+            info = sanitize_svg(f'<svg xmlns="{SVG}" {attributes}/>'.encode(), max_side=20)[1]
+            assert max(info.width, info.height) == 20
 
     @pytest.mark.parametrize(
         "view_box",
@@ -171,3 +213,15 @@ class TestRenderSize:
         reason = f"render width must be between 1 and 8192, not {width}"
         with pytest.raises(ImageTooComplex, match=exactly(reason)):
             prepare_render(self.tall(1), width=width, limits=RenderLimits())
+
+
+class TestPngToSvg:
+    def test_the_svg_has_the_size_of_the_png(self) -> None:
+        buffer = io.BytesIO()
+        Image.new("L", (3, 2)).save(buffer, "PNG")
+        png = buffer.getvalue()
+        svg, info = sanitize_svg(png_to_svg(png, inspect_png(png, **LIMITS)))
+        assert (info.width, info.height) == (3, 2)
+        text = svg.decode()
+        assert '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink=' in text
+        assert 'width="3" height="2" viewBox="0 0 3 2"><image width="3" height="2" href=' in text
