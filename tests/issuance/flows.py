@@ -111,14 +111,14 @@ def _references(document: Any) -> list[str]:
         if isinstance(item, dict) and isinstance(item.get("verificationMethod"), str):
             found.append(item["verificationMethod"])
     issuer = document.get("issuer")
-    found.append(issuer.get("id") if isinstance(issuer, dict) else issuer)
+    found.append(str(issuer.get("id")) if isinstance(issuer, dict) else str(issuer))
     if isinstance(document.get("controller"), str):
         found.append(document["controller"])
     status = document.get("credentialStatus")
     for entry in status if isinstance(status, list) else [status]:
         if isinstance(entry, dict):
-            found.append(entry.get("statusListCredential") or entry.get("id"))
-    return [reference for reference in found if isinstance(reference, str)]
+            found.append(str(entry.get("statusListCredential") or entry.get("id")))
+    return [reference for reference in found if reference.startswith(("http", "did:"))]
 
 
 def verifier_documents(*starts: Any, kids: tuple[str, ...] = ()) -> Document:

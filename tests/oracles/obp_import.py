@@ -169,7 +169,11 @@ def _fetch_hosted(text: str) -> tuple[dict[str, Any], str]:
 
 
 _JWS = re.compile(r".+\..+\..+", re.DOTALL)  # str->badge's :jws test, after :url and :json
-_JWS_HASHES = {"rs256": hashes.SHA256, "rs384": hashes.SHA384, "rs512": hashes.SHA512}
+_JWS_HASHES: dict[str, hashes.HashAlgorithm] = {
+    "rs256": hashes.SHA256(),
+    "rs384": hashes.SHA384(),
+    "rs512": hashes.SHA512(),
+}
 
 
 def _b64url_json(part: str) -> dict[str, Any]:
@@ -205,7 +209,7 @@ def _verified_jws(token: str) -> dict[str, Any]:
             signature,
             f"{raw_header}.{raw_payload}".encode("ascii"),
             padding.PKCS1v15(),
-            algorithm(),
+            algorithm,
         )
     except InvalidSignature as exc:
         raise ImportRejected("JWS: the signature does not verify") from exc
