@@ -1,7 +1,8 @@
 """Shared helpers of the benchmarks: databases, a tenant with a badge class, statistics, tables.
 
-Not a benchmark itself; ``bench_awards.py`` and ``bench_http.py`` import it (the scripts run
-as ``python bench/<script>.py``, so this folder is on ``sys.path``).
+Not a benchmark itself; ``bench_awards.py``, ``bench_http.py`` and ``bench_issuance.py``
+import it (the scripts run as ``python bench/<script>.py``, so this folder is on
+``sys.path``).
 """
 
 from __future__ import annotations
@@ -20,12 +21,15 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session
 
 from badgeforge.access import service as access_service
+from badgeforge.awards.schemas import AwardCreate
 from badgeforge.badge_classes import service as badge_class_service
 from badgeforge.badge_classes.schemas import BadgeClassCreate
+from badgeforge.core.keys import KeyVault
 from badgeforge.issuers import service as issuer_service
 from badgeforge.issuers.schemas import IssuerCreate
 from badgeforge.security import Principal, Scope, effective_scopes
 from badgeforge.settings import Settings
+from badgeforge.signing.vault import vault_from_settings
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/badgeforge_bench"
 
@@ -118,14 +122,26 @@ def postgres_version(url: str) -> str:
     return f"PostgreSQL {str(version).split()[0]}"
 
 
-def bench_settings(data_dir: Path, base_url: str, database_url: str = "") -> Settings:
-    """Settings independent of the caller's environment and ``.env`` file."""
+def bench_settings(
+    data_dir: Path, base_url: str, database_url: str = "", master_keys: str | None = None
+) -> Settings:
+    """Settings independent of the caller's environment and ``.env`` file.
+
+    ``master_keys`` defaults to a fresh master key (so no ``master.key`` file and no demo
+    warning); processes that share a database must share it.
+    """
     return Settings(
         _env_file=None,
         data_dir=data_dir,
         database_url=database_url,
         public_base_url=base_url,
+        master_keys=KeyVault.generate_master_key() if master_keys is None else master_keys,
     )
+
+
+def bench_vault(settings: Settings) -> KeyVault:
+    """The key vault the service would use with ``settings``."""
+    return vault_from_settings(settings)
 
 
 # --------------------------------------------------------------------------- a tenant
@@ -161,6 +177,17 @@ def create_tenant(session: Session, settings: Settings) -> Tenant:
     return Tenant(principal, token, issuer.id, badge_class.id)
 
 
+def award_data(badge_class_id: UUID, index: int) -> AwardCreate:
+    """The body of award number ``index`` (a distinct, mixed-case recipient email)."""
+    return AwardCreate.model_validate(
+        {
+            "badge_class_id": badge_class_id,
+            "recipient_email": f"Apprenant.{index}@Example.org",
+            **AWARD_EXTRA,
+        }
+    )
+
+
 # --------------------------------------------------------------------------- statistics
 
 
@@ -187,6 +214,11 @@ def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     ]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages (the machine is shared)."""
+    return " / ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def machine() -> str:

@@ -1,4 +1,4 @@
-"""In-process benchmark of awarding a badge, and of the pure core it relies on (no HTTP).
+"""In-process benchmark of awarding a badge, and of the pure baking core (no HTTP).
 
 Usage::
 
@@ -6,20 +6,28 @@ Usage::
 
 Part 1, the unit of work, on a fresh migrated SQLite file in a temporary folder (and, with
 ``--database-url``, on a scratch PostgreSQL database that is created and then dropped).
-Each award is what the HTTP API does across three requests, each with its own session that
+Each award is what the HTTP API does across five requests, each with its own session that
 commits at the end, as ``badgeforge.db.get_session`` does:
 
 1. ``AwardCreate`` validation + ``awards.service.award`` (scoped badge class lookup, salted
-   SHA-256 identity hash, INSERT) + COMMIT;
-2. ``public.service.assertion_document`` + the JSON body the route serialises;
-3. ``public.service.baked_image(..., "image/png")`` (assertion rendered again, PNG baked).
+   SHA-256 identity hash, INSERT, and issuance in every format: the issuer's keys
+   unsealed, OB 2.0 hosted assertion and RS256 JWS, OB 3.0 credential with its
+   ``eddsa-rdfc-2022`` proof and as a VC-JWT, a random status list index) + COMMIT;
+2. ``public.service.assertion_document`` (the stored OB 2.0 assertion text);
+3. ``public.service.baked_image(..., "image/png")`` (the stored assertion baked into the
+   stored PNG; the first request of an award bakes, later ones hit the in-process cache);
+4. ``public.credentials.credential`` (the stored OB 3.0 credential text);
+5. ``public.credentials.baked_credential(..., "image/png")`` (the credential baked, once).
 
-API key authentication and the HTTP stack are not included (see ``bench_http.py``).
+API key authentication and the HTTP stack are not included (see ``bench_http.py``); the
+signing primitives alone are in ``bench_signing.py``, 10,000 awards in every format and
+image in ``bench_issuance.py``.
 
-Part 2, the core alone, with ``timeit`` on the real template-rendered badge class images:
-``core.ob2.assertion``, the compact JSON payload, ``bake_png``, ``bake_svg`` and, for
-reference, ``unbake_png``/``unbake_svg``. Each is timed in ``--repeat`` rounds of an
-auto-ranged number of calls (>= 0.2 s per round); the median and best rounds are reported.
+Part 2, the baking core alone, with ``timeit`` on the stored badge images and documents of
+the first award: ``bake_png``/``bake_svg`` of the hosted assertion and of the signed JWS,
+``bake_png_credential``/``bake_svg_credential`` of the Data Integrity credential and, for
+reference, the unbaking. Each is timed in ``--repeat`` rounds of an auto-ranged number of
+calls (>= 0.2 s per round); the median and best rounds are reported.
 
 ``--profile K`` additionally runs cProfile over K more units of work on SQLite and prints the
 functions with the most cumulative and own time.
@@ -32,6 +40,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import itertools
 import json
 import pstats
 import sqlite3
@@ -45,11 +54,13 @@ from pathlib import Path
 
 import sqlalchemy
 from _common import (
-    AWARD_EXTRA,
     DEFAULT_POSTGRES_URL,
     Tenant,
+    award_data,
     bench_settings,
+    bench_vault,
     create_tenant,
+    load_average,
     machine,
     markdown_table,
     median,
@@ -57,23 +68,34 @@ from _common import (
     postgres_version,
     scratch_postgres,
 )
-from sqlalchemy.orm import Session, sessionmaker, undefer
+from sqlalchemy.orm import Session, sessionmaker
 
 from badgeforge.awards import service as award_service
-from badgeforge.awards.models import Award
-from badgeforge.awards.schemas import AwardCreate
-from badgeforge.badge_classes.models import BadgeClass
-from badgeforge.badge_classes.service import to_record as badge_class_record
-from badgeforge.core import ob2
-from badgeforge.core.baking import bake_png, bake_svg, unbake_png, unbake_svg
+from badgeforge.core.baking import (
+    bake_png,
+    bake_png_credential,
+    bake_svg,
+    bake_svg_credential,
+    unbake_credential,
+    unbake_png,
+    unbake_svg,
+)
+from badgeforge.core.keys import KeyVault
 from badgeforge.db import make_engine, make_sessionmaker
+from badgeforge.issuance.models import IssuedAward
 from badgeforge.migrate import upgrade
+from badgeforge.public import credentials as credential_service
 from badgeforge.public import service as public_service
-from badgeforge.public.links import PublicLinks
 
 BASE_URL = "http://127.0.0.1:8000"
 WARMUP_AWARDS = 20
-STEPS = ("award + commit", "assertion JSON", "baked PNG")
+STEPS = (
+    "award + commit",
+    "assertion JSON",
+    "baked PNG",
+    "credential JSON",
+    "baked credential PNG",
+)
 
 
 @dataclass(frozen=True)
@@ -97,71 +119,82 @@ class CoreTiming:
     best_us: float
 
 
+@dataclass(frozen=True)
+class Bench:
+    """What a unit of work needs: sessions, the tenant and the key vault."""
+
+    factory: sessionmaker[Session]
+    tenant: Tenant
+    vault: KeyVault
+
+
 # --------------------------------------------------------------------------- unit of work
 
 
-def award_unit(
-    factory: sessionmaker[Session], tenant: Tenant, links: PublicLinks, index: int
-) -> tuple[float, float, float]:
-    """One award as the API does it; returns the seconds spent in each of the three steps."""
-    start = time.perf_counter()
-    with factory() as session:
-        data = AwardCreate.model_validate(
-            {
-                "badge_class_id": tenant.badge_class_id,
-                "recipient_email": f"Apprenant.{index}@Example.org",
-                **AWARD_EXTRA,
-            }
+def award_unit(bench: Bench, index: int) -> list[float]:
+    """One award as the API does it; returns the seconds spent in each step (``STEPS``)."""
+    marks = [time.perf_counter()]
+    with bench.factory() as session:
+        data = award_data(bench.tenant.badge_class_id, index)
+        award, _ = award_service.award(
+            session, bench.tenant.principal, data, vault=bench.vault, base_url=BASE_URL
         )
-        award_id = award_service.award(session, tenant.principal, data).id
+        award_id = award.id
         session.commit()
-    awarded = time.perf_counter()
-    with factory() as session:
-        hosted = public_service.assertion_document(session, links, award_id)
-        body = json.dumps(hosted.document, ensure_ascii=False, indent=2)
-        session.commit()
-    rendered = time.perf_counter()
-    with factory() as session:
-        png = public_service.baked_image(session, links, award_id, "image/png")
-        session.commit()
-    baked = time.perf_counter()
-    assert body
-    assert png.startswith(b"\x89PNG")
-    return awarded - start, rendered - awarded, baked - rendered
+    marks.append(time.perf_counter())
+    outputs: list[str | bytes] = []
+    reads: list[Callable[[Session], str | bytes]] = [
+        lambda session: public_service.assertion_document(session, award_id).body,
+        lambda session: public_service.baked_image(session, award_id, "image/png"),
+        lambda session: credential_service.credential(session, award_id),
+        lambda session: credential_service.baked_credential(session, award_id, "image/png"),
+    ]
+    for read in reads:
+        with bench.factory() as session:
+            outputs.append(read(session))
+            session.commit()
+        marks.append(time.perf_counter())
+    assert all(outputs)
+    for image in (outputs[1], outputs[3]):
+        assert isinstance(image, bytes)
+        assert image.startswith(b"\x89PNG")
+    return [after - before for before, after in itertools.pairwise(marks)]
 
 
-def run_units(
-    factory: sessionmaker[Session], tenant: Tenant, links: PublicLinks, count: int, first: int
-) -> UnitTimings:
+def run_units(bench: Bench, count: int, first: int) -> UnitTimings:
     steps: dict[str, list[float]] = {step: [] for step in STEPS}
     units: list[float] = []
     start = time.perf_counter()
     for index in range(first, first + count):
-        durations = award_unit(factory, tenant, links, index)
+        durations = award_unit(bench, index)
         for step, duration in zip(STEPS, durations, strict=True):
             steps[step].append(duration)
         units.append(sum(durations))
     return UnitTimings(steps, units, time.perf_counter() - start)
 
 
-def prepare(url: str, data_dir: Path) -> tuple[sqlalchemy.Engine, sessionmaker[Session], Tenant]:
-    """Migrate ``url``, create the tenant and its badge class, warm the statement caches."""
+def prepare(url: str, data_dir: Path) -> tuple[sqlalchemy.Engine, Bench]:
+    """Migrate ``url``, create the tenant and its badge class, warm the statement caches.
+
+    The warm-up awards also make the issuer's signing keys and its first status list.
+    """
     upgrade(url)
     engine = make_engine(url)
     factory = make_sessionmaker(engine)
     settings = bench_settings(data_dir, BASE_URL, url)
     with factory() as session, session.begin():
         tenant = create_tenant(session, settings)
-    run_units(factory, tenant, PublicLinks(BASE_URL), WARMUP_AWARDS, first=-WARMUP_AWARDS)
-    return engine, factory, tenant
+    bench = Bench(factory, tenant, bench_vault(settings))
+    run_units(bench, WARMUP_AWARDS, first=-WARMUP_AWARDS)
+    return engine, bench
 
 
 def bench_database(label: str, url: str, data_dir: Path, awards: int) -> UnitTimings:
     print(f"[{label}] migrating and creating a badge class…", flush=True)
-    engine, factory, tenant = prepare(url, data_dir)
+    engine, bench = prepare(url, data_dir)
     try:
-        print(f"[{label}] timing {awards} awards…", flush=True)
-        timings = run_units(factory, tenant, PublicLinks(BASE_URL), awards, first=0)
+        print(f"[{label}] timing {awards} awards (load {load_average()})…", flush=True)
+        timings = run_units(bench, awards, first=0)
     finally:
         engine.dispose()
     print(f"[{label}] {timings.awards_per_second:.0f} awards/s", flush=True)
@@ -180,80 +213,71 @@ def time_call(name: str, detail: str, call: Callable[[], object], repeat: int) -
 
 
 def bench_core(url: str, repeat: int) -> list[CoreTiming]:
-    """Time the pure functions on the SQLite database's badge class and first award."""
+    """Time the baking core on the stored images and documents of the first issued award."""
     engine = make_engine(url)
-    links = PublicLinks(BASE_URL)
     with make_sessionmaker(engine)() as session:
-        award = session.scalars(sqlalchemy.select(Award).limit(1)).one()
-        badge_class = session.get_one(
-            BadgeClass,
-            award.badge_class_id,
-            options=[undefer(BadgeClass.image_png), undefer(BadgeClass.image_svg)],
-        )
-        record = award_service.to_record(award)
-        class_record = badge_class_record(badge_class)
-        png, svg = badge_class.image_png, badge_class.image_svg
+        issued = session.scalars(sqlalchemy.select(IssuedAward).limit(1)).one()
+        png = public_service.image_blob(session, issued.image_png_sha256, "image/png")
+        svg = public_service.image_blob(session, issued.image_svg_sha256, "image/svg+xml")
+        assertion, jws, credential = issued.ob2_assertion, issued.ob2_jws, issued.ob3_credential
     engine.dispose()
 
-    document = ob2.assertion(record, class_record, links)
-    payload = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
-    verify = document["id"]
-    baked_png = bake_png(png, payload)
-    baked_svg = bake_svg(svg, verify=verify, assertion_json=payload)
-    size = f"{len(png) / 1024:.1f} KiB PNG, {len(svg) / 1024:.1f} KiB SVG"
-    print(f"[core] images: {size}; payload {len(payload)} bytes", flush=True)
+    verify = json.loads(assertion)["id"]
+    baked_png = bake_png(png, assertion)
+    baked_svg = bake_svg(svg, verify=verify, assertion_json=assertion)
+    baked_credential = bake_svg_credential(svg, credential)
     kib = 1024
-    return [
-        time_call(
-            "`ob2.assertion` (render document)",
-            f"{len(document)} keys",
-            lambda: ob2.assertion(record, class_record, links),
-            repeat,
+    png_size, svg_size = f"{len(png) / kib:.1f} KiB PNG", f"{len(svg) / kib:.1f} KiB SVG"
+    sizes = f"assertion {len(assertion)} B, JWS {len(jws)} B, credential {len(credential)} B"
+    print(f"[core] images: {png_size}, {svg_size}; {sizes}", flush=True)
+    calls: list[tuple[str, str, Callable[[], object]]] = [
+        ("`bake_png` (hosted assertion)", png_size, lambda: bake_png(png, assertion)),
+        (
+            "`bake_svg` (hosted assertion)",
+            svg_size,
+            lambda: bake_svg(svg, verify=verify, assertion_json=assertion),
         ),
-        time_call(
-            "`json.dumps` (compact payload)",
-            f"{len(payload)} B",
-            lambda: json.dumps(document, ensure_ascii=False, separators=(",", ":")),
-            repeat,
+        ("`bake_png` (signed JWS)", png_size, lambda: bake_png(png, jws)),
+        ("`bake_svg` (signed JWS)", svg_size, lambda: bake_svg(svg, verify=jws)),
+        (
+            "`bake_png_credential` (Data Integrity)",
+            png_size,
+            lambda: bake_png_credential(png, credential),
         ),
-        time_call(
-            "`bake_png`",
-            f"{len(png) / kib:.1f} KiB PNG",
-            lambda: bake_png(png, payload),
-            repeat,
+        (
+            "`bake_svg_credential` (Data Integrity)",
+            svg_size,
+            lambda: bake_svg_credential(svg, credential),
         ),
-        time_call(
-            "`bake_svg`",
-            f"{len(svg) / kib:.1f} KiB SVG",
-            lambda: bake_svg(svg, verify=verify, assertion_json=payload),
-            repeat,
-        ),
-        time_call(
+        (
             "`unbake_png` (reference)",
             f"{len(baked_png) / kib:.1f} KiB PNG",
             lambda: unbake_png(baked_png),
-            repeat,
         ),
-        time_call(
+        (
             "`unbake_svg` (reference)",
             f"{len(baked_svg) / kib:.1f} KiB SVG",
             lambda: unbake_svg(baked_svg),
-            repeat,
+        ),
+        (
+            "`unbake_credential` SVG (reference)",
+            f"{len(baked_credential) / kib:.1f} KiB SVG",
+            lambda: unbake_credential(baked_credential),
         ),
     ]
+    return [time_call(name, detail, call, repeat) for name, detail, call in calls]
 
 
 # --------------------------------------------------------------------------- profile
 
 
 def profile_units(url: str, data_dir: Path, count: int) -> str:
-    engine, factory, tenant = prepare(url, data_dir)
-    links = PublicLinks(BASE_URL)
+    engine, bench = prepare(url, data_dir)
     profiler = cProfile.Profile()
     try:
         profiler.enable()
         for index in range(count):
-            award_unit(factory, tenant, links, 1_000_000 + index)
+            award_unit(bench, 1_000_000 + index)
         profiler.disable()
     finally:
         engine.dispose()
@@ -307,7 +331,7 @@ def core_table(timings: list[CoreTiming]) -> str:
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--awards", type=int, default=2000, help="timed awards per database (default 2000)"
+        "--awards", type=int, default=1000, help="timed awards per database (default 1000)"
     )
     parser.add_argument(
         "--database-url",
@@ -352,7 +376,7 @@ def main(argv: list[str] | None = None) -> None:
     print()
     print(f"Machine: {machine()}; SQLAlchemy {sqlalchemy.__version__}")
     print()
-    print("Full unit of work per award (award + commit, assertion JSON, baked PNG):")
+    print(f"Full unit of work per award ({', '.join(STEPS)}); load {load_average()}:")
     print()
     print(unit_table(results))
     print()
