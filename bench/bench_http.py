@@ -15,12 +15,22 @@ Each endpoint is then loaded by ``--concurrency`` threads (default 4), each with
 keep-alive ``httpx.Client``, until ``--requests`` requests have completed or ``--duration``
 seconds have passed, whichever comes first, after 20 untimed warm-up requests:
 
-- ``GET /health``                         (baseline: the HTTP stack, a session, ``SELECT 1``)
-- ``GET /ob2/assertions/{id}/baked.png``  (assertion rendered, PNG baked per request)
-- ``GET /ob2/assertions/{id}/baked.svg``  (assertion rendered, SVG parsed and baked)
-- ``GET /ob2/assertions/{id}``            (hosted OB 2.0 Assertion JSON)
-- ``POST /api/v1/awards``                 (API key check, award, commit, 201 JSON), once
-  with ``--concurrency`` threads and once with a single client.
+- ``GET /health``                            (baseline: the HTTP stack, a session, ``SELECT 1``)
+- ``GET /ob2/assertions/{id}/baked.png``     (the stored assertion baked into the stored PNG)
+- ``GET /ob2/assertions/{id}/baked.svg``     (the same in the SVG)
+- ``GET /ob2/assertions/{id}``               (hosted OB 2.0 Assertion, stored JSON text)
+- ``GET /ob2/assertions/{id}/signed``        (the signed OB 2.0 assertion, stored JWS)
+- ``GET /ob2/assertions/{id}/signed/baked.png`` (the JWS baked)
+- ``GET /ob3/credentials/{id}``              (the OB 3.0 credential, Data Integrity proof)
+- ``GET /ob3/credentials/{id}/jwt``          (the same credential as a VC-JWT)
+- ``GET /ob3/credentials/{id}/baked.png``, ``…/baked.svg`` (the credential baked)
+- ``POST /api/v1/awards``                    (API key check, award and its issuance in every
+  format: keys unsealed, two RS256 and one eddsa-rdfc-2022 signature, a status list index;
+  commit, 201 JSON), once with ``--concurrency`` threads and once with a single client.
+
+Baked images are made once per award and format and then served from the server's
+in-process cache, so with the few seeded awards the baked GETs measure serving, not baking
+(``bench_issuance.py`` measures baking).
 
 GETs cycle over the seeded awards. Latency is measured per request in the client and its
 percentiles cover successful requests; "OK req/s" is successful responses over the wall time
@@ -57,6 +67,7 @@ from _common import (
     DEFAULT_POSTGRES_URL,
     ISSUER,
     create_organisation,
+    load_average,
     machine,
     markdown_table,
     percentile,
@@ -64,6 +75,7 @@ from _common import (
     scratch_postgres,
 )
 
+from badgeforge.core.keys import KeyVault
 from badgeforge.db import make_engine, make_sessionmaker
 from badgeforge.migrate import upgrade
 
@@ -139,6 +151,7 @@ def running_server(database_url: str, workdir: Path) -> Iterator[tuple[str, str,
         "BADGEFORGE_DATA_DIR": str(workdir),
         "BADGEFORGE_DATABASE_URL": database_url,
         "BADGEFORGE_PUBLIC_BASE_URL": base_url,
+        "BADGEFORGE_MASTER_KEYS": KeyVault.generate_master_key(),
     }
     log_path = server_log(workdir)
     with log_path.open("wb") as log:
@@ -228,25 +241,21 @@ def endpoints(badge_class_id: str, award_ids: list[str], token: str) -> list[End
         body = award_body(badge_class_id, 1_000_000 + index)
         return client.post("/api/v1/awards", json=body, headers=auth)
 
+    def get(path: str, accept: str | None = None) -> Request:
+        headers = {"Accept": accept} if accept else {}
+        return lambda client, i: client.get(path.format(id=award_id(i)), headers=headers)
+
     return [
         Endpoint("GET /health (baseline)", 200, lambda client, _: client.get("/health")),
-        Endpoint(
-            "GET baked PNG",
-            200,
-            lambda client, i: client.get(f"/ob2/assertions/{award_id(i)}/baked.png"),
-        ),
-        Endpoint(
-            "GET baked SVG",
-            200,
-            lambda client, i: client.get(f"/ob2/assertions/{award_id(i)}/baked.svg"),
-        ),
-        Endpoint(
-            "GET assertion JSON",
-            200,
-            lambda client, i: client.get(
-                f"/ob2/assertions/{award_id(i)}", headers={"Accept": "application/json"}
-            ),
-        ),
+        Endpoint("GET baked PNG", 200, get("/ob2/assertions/{id}/baked.png")),
+        Endpoint("GET baked SVG", 200, get("/ob2/assertions/{id}/baked.svg")),
+        Endpoint("GET assertion JSON", 200, get("/ob2/assertions/{id}", "application/json")),
+        Endpoint("GET signed assertion JWS", 200, get("/ob2/assertions/{id}/signed")),
+        Endpoint("GET signed baked PNG", 200, get("/ob2/assertions/{id}/signed/baked.png")),
+        Endpoint("GET credential JSON", 200, get("/ob3/credentials/{id}", "application/json")),
+        Endpoint("GET credential JWT", 200, get("/ob3/credentials/{id}/jwt")),
+        Endpoint("GET baked credential PNG", 200, get("/ob3/credentials/{id}/baked.png")),
+        Endpoint("GET baked credential SVG", 200, get("/ob3/credentials/{id}/baked.svg")),
         Endpoint("POST /api/v1/awards", 201, post_award),
         Endpoint("POST /api/v1/awards", 201, post_award, concurrency=1),
     ]
@@ -361,7 +370,7 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         "--requests", type=int, default=2000, help="requests per endpoint (default 2000)"
     )
     parser.add_argument(
-        "--duration", type=float, default=8.0, help="at most this many seconds per endpoint"
+        "--duration", type=float, default=5.0, help="at most this many seconds per endpoint"
     )
     parser.add_argument("--concurrency", type=int, default=4, help="client threads (default 4)")
     parser.add_argument("--awards", type=int, default=50, help="awards seeded for the GETs")
@@ -371,7 +380,7 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--only",
         metavar="TEXT",
-        help="run only the endpoints whose name contains TEXT (e.g. PNG, SVG, JSON, POST)",
+        help="run only the endpoints whose name contains TEXT (e.g. PNG, credential, POST)",
     )
     parser.add_argument(
         "--database-url",
@@ -434,7 +443,8 @@ def main(argv: list[str] | None = None) -> None:
     print()
     print(
         f"Machine: {machine()}; server: `badgeforge serve` (uvicorn, 1 process) on {database}; "
-        f"client: {arguments.concurrency} threads x httpx keep-alive, same machine"
+        f"client: {arguments.concurrency} threads x httpx keep-alive, same machine; "
+        f"load average {load_average()}"
     )
     print()
     print(table(results))
