@@ -138,3 +138,17 @@ def publish_revocation(session: Session, vault: KeyVault, issued: IssuedAward) -
         return
     _sign(session, vault, issuer, status)
     session.flush()
+
+
+def sign_lists_again(session: Session, vault: KeyVault, issuer: Issuer) -> None:
+    """Sign every status list of the issuer again with its active key (after a rotation),
+    so that retiring the previous key does not break the status of newer credentials."""
+    lists = session.scalars(
+        lock_rows(
+            select(StatusList).where(StatusList.issuer_id == issuer.id).order_by(StatusList.id),
+            RowLock.NO_KEY_UPDATE,
+        )
+    )
+    for status in lists:
+        _sign(session, vault, issuer, status)
+    session.flush()

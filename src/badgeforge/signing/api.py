@@ -6,9 +6,11 @@ from fastapi import APIRouter, Request, status
 from fastapi.responses import JSONResponse
 
 from badgeforge.contract import links
+from badgeforge.core.keys import KeyAlgorithm
 from badgeforge.db import SessionDep
 from badgeforge.deps import LinksDep, VaultDep
 from badgeforge.idempotency import IdempotencyKey, idempotent
+from badgeforge.issuance import status as status_lists
 from badgeforge.issuers.service import IssuerRepository
 from badgeforge.problems import Conflict, Forbidden, NotFound, Unauthorized, problem_responses
 from badgeforge.security import ManageAccess, ReadAccess
@@ -62,15 +64,20 @@ def rotate_key(
     """Make a new active key of the algorithm. New awards are signed with it; the previous
     key stays published (`rotated`), so badges it signed keep verifying. Needs `manage`."""
     issuer = IssuerRepository(session, principal).get(issuer_id)
+
+    def rotate() -> SigningKeyRead:
+        key = service.rotate(session, vault, issuer, body.algorithm)
+        if body.algorithm is KeyAlgorithm.ED25519:  # status lists are signed with it
+            status_lists.sign_lists_again(session, vault, issuer)
+        return SigningKeyRead.from_model(key, links)
+
     return idempotent(
         request,
         session,
         principal,
         idempotency_key,
         body,
-        lambda: SigningKeyRead.from_model(
-            service.rotate(session, vault, issuer, body.algorithm), links
-        ),
+        rotate,
         status_code=status.HTTP_201_CREATED,
     )
 
