@@ -101,6 +101,20 @@ def did_web_url(did: str) -> str:
     )
 
 
+def resolve(reference: str) -> Document:
+    """The document a key reference names: an https key document, or a did:web fragment
+    dereferenced in the DID document fetched from where did:web resolution looks."""
+    if not reference.startswith("did:web:"):
+        return get_json(reference)
+    did = reference.partition("#")[0]
+    document = get_json(did_web_url(did))
+    assert document["id"] == did
+    (method,) = [item for item in document["verificationMethod"] if item["id"] == reference]
+    assert method["controller"] == did
+    assert reference in document["assertionMethod"]
+    return method  # type: ignore[no-any-return]
+
+
 def _references(document: Any) -> list[str]:
     """The key, controller, issuer and status URLs a verifier follows from ``document``."""
     if not isinstance(document, dict):

@@ -39,6 +39,7 @@ from tests.issuance.flows import (
     get,
     get_json,
     jwt_part,
+    resolve,
     revoke,
     signed_payload,
 )
@@ -124,7 +125,8 @@ def check_every_format(created: dict[str, Any]) -> None:
     assert credential["id"] == formats["ob3"]["url"]
     assert schema_errors(credential) == []
     token = get(formats["ob3"]["jwt_url"]).text
-    check_rs256(token, jwk_pem(get_json(jwt_part(token, 0)["kid"])))
+    key = resolve(jwt_part(token, 0)["kid"])  # a bare JWK, or a did:web JsonWebKey method
+    check_rs256(token, jwk_pem(key.get("publicKeyJwk", key)))
     assert jwt_part(token, 1)["jti"] == credential["id"]
     for kind in ("ob2_hosted", "ob2_signed", "ob3"):
         assert get(formats[kind]["baked_png_url"]).content.startswith(b"\x89PNG")
