@@ -18,6 +18,38 @@ class FetchError(CoreError):
     """A URL could not be fetched: refused address, timeout, too large, network error."""
 
 
+class RefusedUrl(FetchError):
+    """The URL is not one we fetch: not http(s), malformed, or carrying credentials."""
+
+
+class RefusedAddress(FetchError):
+    """The host is, or resolves to, an address outside the public internet."""
+
+    def __init__(self, message: str, address: str = "") -> None:
+        super().__init__(message)
+        self.address = address
+
+
+class TooManyRedirects(FetchError):
+    """The server redirected more times than allowed."""
+
+
+class ResponseTooLarge(FetchError):
+    """The response body is larger than the caller's limit."""
+
+
+class UnexpectedContentType(FetchError):
+    """The response's media type is not one the caller accepts."""
+
+
+class FetchTimeout(FetchError):
+    """Connecting, reading or the whole fetch took longer than allowed."""
+
+
+class Unreachable(FetchError):
+    """The host name does not resolve, or the connection or TLS handshake failed."""
+
+
 @dataclass(frozen=True)
 class Fetched:
     """One HTTP response, after redirects: ``url`` is where the body finally came from."""
