@@ -225,3 +225,8 @@ class TestPngToSvg:
         text = svg.decode()
         assert '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink=' in text
         assert 'width="3" height="2" viewBox="0 0 3 2"><image width="3" height="2" href=' in text
+
+    def test_only_png_bytes_are_wrapped(self) -> None:
+        info = sanitize_svg(f"{ROOT}</svg>".encode())[1]
+        with pytest.raises(InvalidImage, match=exactly("png_to_svg needs PNG bytes")):
+            png_to_svg(f"{ROOT}</svg>".encode(), info)
