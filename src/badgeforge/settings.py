@@ -60,6 +60,40 @@ class Settings(BaseSettings):
         description="Let Swagger UI keep the API key in the browser's localStorage across "
         "reloads. Off by default: the same origin serves user-uploaded images.",
     )
+    outbound_allow_loopback: bool = Field(
+        default=False,
+        description="Let outbound fetches (verification of other badges, keys, DID documents, "
+        "status lists) reach loopback (127.0.0.0/8, ::1): local development and tests only. "
+        "Private, link-local and other internal addresses stay refused.",
+    )
+    outbound_connect_timeout_seconds: float = Field(
+        default=5.0, gt=0, le=60, description="Outbound fetch: resolving and connecting."
+    )
+    outbound_read_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=120, description="Outbound fetch: longest wait for data."
+    )
+    outbound_total_timeout_seconds: float = Field(
+        default=20.0, gt=0, le=300, description="Outbound fetch: wall clock, redirects included."
+    )
+    outbound_max_bytes: int = Field(
+        default=2 * 1024 * 1024, gt=0, description="Outbound fetch: default response size cap."
+    )
+    outbound_max_redirects: int = Field(
+        default=5, ge=0, le=5, description="Outbound fetch: redirects followed (each re-checked)."
+    )
+    outbound_per_host_concurrency: int = Field(
+        default=4, gt=0, le=64, description="Outbound fetch: simultaneous fetches per host."
+    )
+    outbound_cache_entries: int = Field(
+        default=256, ge=0, description="Outbound fetch: documents kept in memory (0: no cache)."
+    )
+    outbound_cache_max_seconds: float = Field(
+        default=300.0,
+        ge=0,
+        le=86_400,
+        description="Outbound fetch: longest reuse of a fetched document, whatever its "
+        "Cache-Control says (so a revocation is seen within this delay).",
+    )
 
     @field_validator("public_base_url")
     @classmethod
