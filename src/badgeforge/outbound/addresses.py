@@ -61,6 +61,7 @@ _V6: tuple[tuple[IPv6Network, str], ...] = tuple(
 )
 
 _NAT64 = IPv6Network("64:ff9b::/96")
+_GLOBAL_UNICAST_V6 = IPv6Network("2000::/3")
 
 
 def refusal_reason(address: IPAddress, *, allow_loopback: bool = False) -> str | None:
@@ -81,8 +82,10 @@ def refusal_reason(address: IPAddress, *, allow_loopback: bool = False) -> str |
     for network, reason in table:
         if address in network:
             return None if allow_loopback and reason == LOOPBACK else reason
-    if not address.is_global:
+    if not address.is_global or address.is_reserved:
         return "not a public internet address"
+    if isinstance(address, IPv6Address) and address not in _GLOBAL_UNICAST_V6:
+        return "not a public internet address (outside 2000::/3)"
     return None
 
 
