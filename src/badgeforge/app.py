@@ -18,6 +18,9 @@ from badgeforge.issuers.api import router as issuers_router
 from badgeforge.meta import SWAGGER_UI_DIR
 from badgeforge.meta import router as meta_router
 from badgeforge.middleware import HeadAsGet, RequestGuard, install_response_headers
+from badgeforge.pages.api import router as pages_router
+from badgeforge.pages.templating import STATIC_DIR as PAGES_STATIC_DIR
+from badgeforge.pages.templating import STATIC_PATH as PAGES_STATIC_PATH
 from badgeforge.problems import install_problem_handlers
 from badgeforge.public.api import router as public_router
 from badgeforge.public.ob3_api import router as ob3_public_router
@@ -90,8 +93,10 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         signing_router,
         vcapi_router,
         meta_router,
+        pages_router,
     ):
         app.include_router(router)
     app.mount("/static/swagger-ui", StaticFiles(directory=SWAGGER_UI_DIR), name="swagger-ui")
+    app.mount(PAGES_STATIC_PATH, StaticFiles(directory=PAGES_STATIC_DIR), name="pages-static")
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     return app

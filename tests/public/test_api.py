@@ -35,7 +35,7 @@ class TestOpenBadgePassportContract:
             None,
             "*/*",
             "application/json",
-            "text/html,application/xhtml+xml,*/*;q=0.8",
+            "application/json, text/html;q=0.9",  # a browser is sent to /badges/{id}
         ):
             headers = {"Accept": accept} if accept else {}
             response = client.get(path(award_urls["assertion_url"]), headers=headers)

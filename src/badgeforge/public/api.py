@@ -12,7 +12,7 @@ from badgeforge.middleware import SVG_CSP
 from badgeforge.problems import Gone, NotFound, problem_responses
 from badgeforge.public import links as paths
 from badgeforge.public import service
-from badgeforge.public.negotiation import document_media_type
+from badgeforge.public.negotiation import document_media_type, prefers_html
 
 router = APIRouter(tags=["public"], responses=problem_responses(NotFound))
 
@@ -126,6 +126,7 @@ def get_badge_class_image(
     response_class=Response,
     responses={
         200: {"description": "OB 2.0 Assertion", "content": _DOCUMENT_CONTENT},
+        303: {"description": "A browser (prefers `text/html`): see the award page."},
         410: {
             "description": "Revoked: the body says `revoked: true` and gives the reason.",
             "content": {
@@ -142,7 +143,12 @@ def get_assertion(
     """The OB 2.0 Assertion of an award: what wallets import and verifiers check.
 
     A revoked award answers `410 Gone` with `{"revoked": true, "revocationReason": …}`.
+    A browser (preferring `text/html`) is redirected (303) to the award page `/badges/{id}`.
     """
+    if prefers_html(accept):
+        service.issued_state(session, award_id)  # 404 for an unknown award, as for JSON
+        headers = {"Location": f"/badges/{award_id}", "Vary": "Accept", "Cache-Control": "no-cache"}
+        return Response(status_code=303, headers=headers)
     hosted = service.assertion_document(session, award_id)
     status_code = 410 if hosted.revoked else 200
     return _stored(hosted.body, accept, status_code=status_code, cache="no-cache")

@@ -1,0 +1,1 @@
+"""Public human pages: award, badge class, issuer and print pages, in French and English."""
