@@ -1,0 +1,131 @@
+"""WCAG 2.2 AA: axe-core finds no violation on any page type, in French and English.
+
+A live server (tests/live_server.py) serves every page type: a valid award, a revoked
+one, the printable page, the badge class and the issuer. Each is opened in Debian's
+headless Chromium at a phone width and at a desktop width, then audited by axe-core.
+"""
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.live_server import LiveServer, api, live_server
+from tests.pages.axe import audit, axe_script, browser, describe, require_chromium
+
+pytestmark = pytest.mark.accessibility
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+SCREENSHOTS = Path(__file__).resolve().parents[2] / ".oracles" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    require_chromium()
+    with live_server(tmp_path_factory.mktemp("pages")) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def pages(server: LiveServer) -> dict[str, str]:
+    with api(server) as client:
+        issuer = client.post(
+            "/api/v1/issuers",
+            json={
+                "name": "ESAT Les Ateliers du Val",
+                "url": "https://ateliers-du-val.example.fr",
+                "email": "badges@ateliers-du-val.example.fr",
+                "description": "Menuiserie, espaces verts, restauration.",
+            },
+        ).json()
+        badge_class = client.post(
+            "/api/v1/badge-classes",
+            json={
+                "issuer_id": issuer["id"],
+                "name": "Sécurité et hygiène au travail",
+                "description": "Applique les règles de sécurité et d'hygiène de l'atelier.",
+                "criteria": {"narrative": "- Porte les EPI\n- Range son poste"},
+                "alignments": [
+                    {
+                        "target_name": "Respecter les règles",
+                        "target_url": "https://competences.example.org/rectec/c4",
+                        "target_framework": "RECTEC",
+                        "target_code": "C4",
+                    }
+                ],
+                "tags": ["sécurité"],
+            },
+        ).json()
+        awards = [
+            client.post(
+                "/api/v1/awards",
+                json={
+                    "badge_class_id": badge_class["id"],
+                    "recipient_email": "camille.martin@example.org",
+                    "narrative": "Observé pendant trois mois d'atelier.",
+                    "evidence": [{"url": "https://portfolio.example.org/c", "name": "Photos"}],
+                },
+            ).json()
+            for _ in range(2)
+        ]
+        revoked = client.post(
+            f"/api/v1/awards/{awards[1]['id']}/revoke", json={"reason": "Attribué par erreur."}
+        )
+        assert revoked.status_code == 200, revoked.text
+    return {
+        "award": f"/badges/{awards[0]['id']}",
+        "revoked": f"/badges/{awards[1]['id']}",
+        "print": f"/badges/{awards[0]['id']}/print",
+        "badge_class": f"/badge-classes/{badge_class['id']}",
+        "issuer": f"/issuers/{issuer['id']}",
+    }
+
+
+@pytest.fixture(scope="module")
+def chromium(server: LiveServer) -> Iterator[Any]:
+    with browser() as launched:
+        yield launched
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("kind", ["award", "revoked", "print", "badge_class", "issuer"])
+def test_no_wcag_violation(
+    server: LiveServer,
+    pages: dict[str, str],
+    chromium: Any,
+    kind: str,
+    language: str,
+    viewport: dict[str, int],
+) -> None:
+    url = f"{server.base_url}{pages[kind]}?lang={language}"
+    assert httpx.get(url).status_code == 200
+    context = chromium.new_context(bypass_csp=True, viewport=viewport, java_script_enabled=True)
+    try:
+        page = context.new_page()
+        page.goto(url)
+        assert page.evaluate("document.documentElement.lang") == language
+        violations = audit(page, axe_script())
+        assert violations == [], describe(violations)
+        if kind == "award" and viewport is PHONE:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / f"award-{language}-phone.png"), full_page=True)
+    finally:
+        context.close()
+
+
+def test_pages_work_without_javascript(
+    server: LiveServer, pages: dict[str, str], chromium: Any
+) -> None:
+    context = chromium.new_context(java_script_enabled=False, viewport=PHONE)
+    try:
+        page = context.new_page()
+        page.goto(f"{server.base_url}{pages['award']}")
+        assert page.locator("h1").inner_text() == "Sécurité et hygiène au travail"
+        page.get_by_role("link", name="English").click()
+        assert page.locator("h1").inner_text() == "Sécurité et hygiène au travail"
+        assert "Genuine and valid badge" in page.content()
+    finally:
+        context.close()
