@@ -200,7 +200,7 @@ def _revocation_list(
 def _verify_signed(report: Report, session: Session, token: str) -> Graph:
     try:
         decoded = jws.decode_compact(token)
-    except InvalidProof as error:
+    except CoreError as error:  # InvalidProof, or InvalidDocument for bad base64url
         code = "proof.jwt_algorithm" if "algorithm" in str(error) else "structure.jwt"
         report.failed("proof" if code.startswith("proof") else "structure", code, str(error))
         raise _Stop from error

@@ -57,7 +57,7 @@ class _Stop(Exception):
     """The credential cannot be read far enough to go on."""
 
 
-def _tolerant(value: Any, top: bool = False) -> Any:
+def _tolerant(value: Any) -> Any:
     """A copy in the canonical JSON shape: compacted single ``type`` values as arrays."""
     if isinstance(value, list):
         return [_tolerant(item) for item in value]
@@ -66,10 +66,9 @@ def _tolerant(value: Any, top: bool = False) -> Any:
     copy = {key: _tolerant(item) for key, item in value.items()}
     if isinstance(copy.get("type"), str) and copy["type"] in _ARRAY_TYPES:
         copy["type"] = [copy["type"]]
-    if top:
-        for name in ("credentialSchema", "proof", "termsOfUse"):
-            if isinstance(copy.get(name), dict):
-                copy[name] = [copy[name]]
+    for name in ("credentialSchema", "proof", "termsOfUse"):
+        if isinstance(copy.get(name), dict):
+            copy[name] = [copy[name]]
     return copy
 
 
@@ -122,7 +121,7 @@ def _schema(report: Report, credential: Document) -> None:
                 report.warning("schema", "schema.not_bundled", url[:300])
                 return
             urls.append(url)
-    shaped = _tolerant(credential, top=True)
+    shaped = _tolerant(credential)
     errors = [message for url in urls for message in ob3_schema.schema_errors(shaped, url)]
     if errors:
         report.failed("schema", "schema.invalid", "; ".join(errors[:5])[:1000])
@@ -201,7 +200,7 @@ def _endorsements(report: Report, session: Session, credential: Document) -> Non
 def _decode_jwt(report: Report, token: str) -> tuple[Any, Document]:
     try:
         decoded = jws.decode_compact(token)
-    except InvalidProof as error:
+    except CoreError as error:  # InvalidProof, or InvalidDocument for bad base64url
         code = "proof.jwt_algorithm" if "algorithm" in str(error) else "structure.jwt"
         report.failed("proof" if code.startswith("proof") else "structure", code, str(error))
         raise _Stop from error
@@ -210,7 +209,7 @@ def _decode_jwt(report: Report, token: str) -> tuple[Any, Document]:
         legacy = "vc" in decoded.payload
         if legacy != (contexts_of(credential)[:1] == ["https://www.w3.org/2018/credentials/v1"]):
             raise InvalidProof("a vc claim is for VC 1.1 credentials only (and they need one)")
-    except (InvalidProof, TypeError) as error:
+    except (CoreError, TypeError, ValueError) as error:
         report.failed("structure", "structure.jwt_claims", str(error)[:300])
         raise _Stop from error
     return decoded, credential

@@ -68,7 +68,7 @@ def _check_one(session: Session, credential: Document, proof: Document) -> str:
         raise ProofFailure("proof", "proof.unsupported", suite=str(suite)[:80])
     if proof.get("proofPurpose") != "assertionMethod":
         raise ProofFailure("proof", "proof.malformed", "proofPurpose is not assertionMethod")
-    if "expires" in proof and _date(proof["expires"], "proof.expires") < session.now:
+    if "expires" in proof and _date(proof["expires"], "the proof's expires") < session.now:
         raise ProofFailure("proof", "proof.expired")
     method = proof.get("verificationMethod")
     key = _key(session, method, issuer_of(credential))
