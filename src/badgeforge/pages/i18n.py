@@ -98,6 +98,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "status_passed": {"fr": "Réussi", "en": "Passed"},
     "status_failed": {"fr": "Échec", "en": "Failed"},
     "status_warning": {"fr": "Attention", "en": "Warning"},
+    "status_skipped": {"fr": "Non vérifié", "en": "Not checked"},
     "check_proof": {
         "fr": "Signature Open Badges 3.0 (Data Integrity, eddsa-rdfc-2022)",
         "en": "Open Badges 3.0 signature (Data Integrity, eddsa-rdfc-2022)",
