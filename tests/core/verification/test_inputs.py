@@ -47,7 +47,7 @@ def test_json_bombs_are_refused_without_recursing() -> None:
 
 
 def test_oversized_and_malformed_inputs() -> None:
-    cases = {
+    cases: dict[bytes | str, str] = {
         b"x" * (MAX_TEXT_BYTES + 1): "input.too_large",
         b"": "input.empty",
         b"{not json": "input.malformed_json",

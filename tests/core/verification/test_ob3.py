@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from badgeforge.core import jws, status_list
-from badgeforge.core.multibase import base64url_encode
+from badgeforge.core.multibase import base64url_decode, base64url_encode
 from badgeforge.core.verification import CheckStatus, Report, Verdict, verify
 from tests.core.verification.world import (
     EMAIL,
@@ -201,7 +201,7 @@ def test_tampered_credentials_are_invalid(web: MemoryFetcher, proof: str) -> Non
         signed["credentialSubject"]["achievement"]["name"] = "Direction"
     else:
         header, payload, signature = signed.split(".")
-        claims = json.loads(jws.base64url_decode(payload))
+        claims = json.loads(base64url_decode(payload))
         claims["credentialSubject"]["achievement"]["name"] = "Direction"
         signed = f"{header}.{base64url_encode(json.dumps(claims).encode())}.{signature}"
     report = verify(signed, options(web))
@@ -314,3 +314,23 @@ def test_embedded_endorsements_are_each_verified(web: MemoryFetcher) -> None:
     assert status_of(report, "endorsements") == (CheckStatus.WARNING, "endorsements.some_invalid")
     assert [item.verdict for item in report.facts.endorsements] == [Verdict.VALID, Verdict.INVALID]
     assert report.verdict is Verdict.VALID
+
+
+def test_schema_violations_are_invalid_with_readable_messages() -> None:
+    document = credential(KEY_STYLE)
+    document["credentialSubject"]["achievement"]["image"] = "https://x.example/i.png"
+    report = verify(sign_di(document, KEY_STYLE), options(None))
+    check = report.check("schema")
+    assert check is not None
+    assert (check.status, check.code) == (CheckStatus.FAILED, "schema.invalid")
+    assert check.detail is not None
+    assert "image" in check.detail
+    assert report.verdict is Verdict.INVALID
+
+
+def test_json_ld_compacted_single_types_pass_the_schema() -> None:
+    document = credential(KEY_STYLE)
+    document["type"] = ["VerifiableCredential", "OpenBadgeCredential"]
+    document["credentialSubject"]["type"] = "AchievementSubject"
+    report = verify(sign_di(document, KEY_STYLE), options(None))
+    assert report.verdict is Verdict.VALID, report.to_json()["checks"]

@@ -15,7 +15,7 @@ from badgeforge.core.errors import CoreError, InvalidProof
 from badgeforge.core.jsonld import CONTEXT_FILES
 from badgeforge.core.vc_jwt import credential_of
 from badgeforge.core.vc_model import VcVersion, check_credential, contexts_of, validity_period
-from badgeforge.core.verification import recipient
+from badgeforge.core.verification import recipient, schemas
 from badgeforge.core.verification.context import Session
 from badgeforge.core.verification.facts import issuer_facts, ob3_facts, string
 from badgeforge.core.verification.proofs import (
@@ -122,7 +122,7 @@ def _schema(report: Report, credential: Document) -> None:
                 return
             urls.append(url)
     shaped = _tolerant(credential)
-    errors = [message for url in urls for message in ob3_schema.schema_errors(shaped, url)]
+    errors = [message for url in urls for message in schemas.schema_errors(shaped, url)]
     if errors:
         report.failed("schema", "schema.invalid", "; ".join(errors[:5])[:1000])
     else:
