@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from cryptography.hazmat.primitives.hashes import SHA256
 
-from badgeforge.core.errors import InvalidProof, SigningError
+from badgeforge.core.errors import InvalidDocument, InvalidProof, SigningError
 from badgeforge.core.keys import PrivateKey, sign_bytes
 from badgeforge.core.multibase import base64url_decode, base64url_encode
 
@@ -65,7 +65,7 @@ def decode_compact(token: str) -> DecodedJws:
     try:
         header = json.loads(base64url_decode(parts[0]))
         payload = json.loads(base64url_decode(parts[1]))
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, UnicodeDecodeError, InvalidDocument) as error:
         raise InvalidProof("the JWS header or payload is not base64url JSON") from error
     if not isinstance(header, dict) or not isinstance(payload, dict):
         raise InvalidProof("the JWS header and payload must be JSON objects")
@@ -75,7 +75,7 @@ def decode_compact(token: str) -> DecodedJws:
         raise InvalidProof("JWS critical header extensions are not supported")
     try:
         signature = base64url_decode(parts[2])
-    except ValueError as error:
+    except (ValueError, InvalidDocument) as error:
         raise InvalidProof("the JWS signature is not base64url") from error
     return DecodedJws(header, payload, f"{parts[0]}.{parts[1]}".encode("ascii"), signature)
 

@@ -25,7 +25,7 @@ from badgeforge.public.baked import BAKED
 from badgeforge.public.links import PublicLinks
 from badgeforge.public.service import image_blob, issued_state
 from badgeforge.signing import service as signing
-from badgeforge.signing.models import SigningKey
+from badgeforge.signing.models import KeyStatus, SigningKey
 
 Document = dict[str, Any]
 
@@ -104,11 +104,34 @@ def issuer_did_document(session: Session, links: PublicLinks, issuer_id: UUID) -
     return did.did_document(identifier, methods)
 
 
+def _jwk(session: Session, links: PublicLinks, key: SigningKey, *, kid: bool) -> Document:
+    """The public JWK of ``key`` with ``iss`` = its issuer's OB 3.0 identifier.
+
+    The ``iss`` member (allowed by the OB 3.0 spec for multi-issuer platforms) ties the key
+    to one issuer, so verifiers need not trust every key on this host. For a did:key issuer
+    it is the current did:key (it follows the active Ed25519 key).
+    """
+    jwk: Document = public_jwk(
+        load_public_key_pem(key.public_key_pem), kid=links.ob3_key(key.id) if kid else None
+    )
+    issuer = session.get(Issuer, key.issuer_id)
+    if issuer is not None:
+        references = _references(links, issuer)
+        ed25519_keys = signing.published_keys(session, issuer.id, KeyAlgorithm.ED25519)
+        current = next((k for k in ed25519_keys if k.status is KeyStatus.ACTIVE), None)
+        jwk["iss"] = (
+            references.identifier(current)
+            if current is not None
+            else links.ob3_issuer(issuer.id)
+        )
+    return jwk
+
+
 def key_document(session: Session, links: PublicLinks, key_id: UUID) -> Document:
     """A key URL: a Multikey document (Ed25519) or the bare public JWK (RSA, VC-JWT kid)."""
     key = signing.published_key(session, key_id)
     if key.algorithm is KeyAlgorithm.RSA:
-        return public_jwk(load_public_key_pem(key.public_key_pem))
+        return _jwk(session, links, key, kid=False)
     references = KeyReferences(links, key.issuer_id, IdentifierStyle.URL)
     controller = references.identifier(key)
     return {
@@ -123,13 +146,8 @@ def jwks(session: Session, links: PublicLinks, issuer_id: UUID | None = None) ->
     if issuer_id is not None:
         _issuer(session, issuer_id)
         statement = statement.where(SigningKey.issuer_id == issuer_id)
-    keys = session.scalars(statement.order_by(SigningKey.created_at, SigningKey.id))
-    return {
-        "keys": [
-            public_jwk(load_public_key_pem(key.public_key_pem), kid=links.ob3_key(key.id))
-            for key in keys
-        ]
-    }
+    keys = session.scalars(statement.order_by(SigningKey.created_at, SigningKey.id)).all()
+    return {"keys": [_jwk(session, links, key, kid=True) for key in keys]}
 
 
 def status_list_credential(session: Session, list_id: UUID) -> str:
