@@ -93,7 +93,13 @@ def session(engine: Engine) -> Iterator[Session]:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(data_dir=tmp_path, public_base_url=TEST_BASE_URL)  # type: ignore[arg-type]
+    # No rate limits: their counters commit apart, which the rolled-back test session's
+    # SQLite write lock would block (tests/test_ratelimit.py tests them on their own engines).
+    return Settings(
+        data_dir=tmp_path,
+        public_base_url=TEST_BASE_URL,  # type: ignore[arg-type]
+        rate_limits=False,
+    )
 
 
 @pytest.fixture

@@ -23,11 +23,17 @@ def _settings() -> Settings:
     return settings
 
 
-def _serve(settings: Settings, host: str, port: int) -> None:
-    from badgeforge.app import create_app
-    from badgeforge.serving import serve
+def _serve(settings: Settings, arguments: argparse.Namespace) -> None:
+    from badgeforge.serving import serve_workers
 
-    serve(create_app(settings), host=host, port=port, proxy_headers=True)
+    serve_workers(
+        settings,
+        host=arguments.host,
+        port=arguments.port,
+        workers=arguments.workers,
+        proxy_headers=True,
+        forwarded_allow_ips=arguments.forwarded_allow_ips,
+    )
 
 
 def _migrate(settings: Settings) -> None:
@@ -63,10 +69,11 @@ def _print(*lines: str) -> None:
     sys.stdout.flush()
 
 
-def _demo(settings: Settings, host: str, port: int) -> None:
+def _demo(settings: Settings, arguments: argparse.Namespace) -> None:
     from badgeforge.db import make_engine, make_sessionmaker
     from badgeforge.demo import seed
 
+    host, port = arguments.host, arguments.port
     if "public_base_url" not in settings.model_fields_set:
         public_host = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host  # noqa: S104
         settings = settings.model_copy(
@@ -96,7 +103,7 @@ def _demo(settings: Settings, host: str, port: int) -> None:
         '"recipient_email": "apprenant@example.org"}\'',
         "",
     )
-    _serve(settings, host, port)
+    _serve(settings, arguments)
 
 
 def _create_organisation(settings: Settings, name: str) -> None:
@@ -150,6 +157,19 @@ def build_parser() -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=text)
         command.add_argument("--host", default="127.0.0.1")
         command.add_argument("--port", type=int, default=8000)
+        command.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="server processes (several share the database and rate limits; see "
+            "docs/production.md)",
+        )
+        command.add_argument(
+            "--forwarded-allow-ips",
+            default=None,
+            help="addresses of the reverse proxies whose X-Forwarded-For/-Proto are trusted "
+            "(comma-separated, '*' for any; default: $FORWARDED_ALLOW_IPS or 127.0.0.1)",
+        )
     commands.add_parser(
         "migrate",
         help="upgrade the database schema to the latest version and issue earlier awards",
@@ -182,9 +202,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     settings = _settings()
     if arguments.command == "serve":
         _migrate(settings)
-        _serve(settings, arguments.host, arguments.port)
+        _serve(settings, arguments)
     elif arguments.command == "demo":
-        _demo(settings, arguments.host, arguments.port)
+        _demo(settings, arguments)
     elif arguments.command == "migrate":
         _migrate(settings)
     elif arguments.command == "downgrade":

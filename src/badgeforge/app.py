@@ -12,6 +12,7 @@ from badgeforge.access.api import router as access_router
 from badgeforge.awards.api import router as awards_router
 from badgeforge.badge_classes.api import router as badge_classes_router
 from badgeforge.badge_classes.api import templates_router
+from badgeforge.caching import ConditionalRequests
 from badgeforge.contract import build_openapi
 from badgeforge.db import make_engine, make_sessionmaker
 from badgeforge.issuers.api import router as issuers_router
@@ -24,6 +25,7 @@ from badgeforge.pages.templating import STATIC_PATH as PAGES_STATIC_PATH
 from badgeforge.problems import install_problem_handlers
 from badgeforge.public.api import router as public_router
 from badgeforge.public.ob3_api import router as ob3_public_router
+from badgeforge.ratelimit import rate_limiter_from_settings
 from badgeforge.settings import Settings
 from badgeforge.signing.api import router as signing_router
 from badgeforge.signing.vault import vault_from_settings
@@ -78,9 +80,11 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.writer_sessionmaker = make_sessionmaker(engine, writer=True)
     app.state.vault = vault_from_settings(settings)
+    app.state.rate_limiter = rate_limiter_from_settings(settings, engine)
     install_problem_handlers(app)
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_request_bytes)
     app.add_middleware(HeadAsGet)
+    app.add_middleware(ConditionalRequests)  # If-None-Match -> 304 (public documents)
     install_response_headers(app)  # outermost: nosniff, CSP, canonical names
     for router in (
         issuers_router,

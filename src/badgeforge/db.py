@@ -167,7 +167,7 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 def import_all_models() -> None:
     """Import every domain's models so ``Base.metadata`` is complete (Alembic, tests)."""
-    from badgeforge import idempotency
+    from badgeforge import idempotency, ratelimit
     from badgeforge.access import models as access_models
     from badgeforge.awards import models as award_models
     from badgeforge.badge_classes import models as badge_class_models
@@ -175,5 +175,5 @@ def import_all_models() -> None:
     from badgeforge.issuers import models as issuer_models
     from badgeforge.signing import models as signing_models
 
-    del idempotency, access_models, award_models, badge_class_models, issuer_models
+    del idempotency, ratelimit, access_models, award_models, badge_class_models, issuer_models
     del issuance_models, signing_models

@@ -136,6 +136,20 @@ class VerificationFailed(Problem):
     )
 
 
+class TooManyRequests(Problem):
+    status = 429
+    slug = "too-many-requests"
+    title = "Too many requests"
+    description = (
+        "The caller's quota for this operation is used up; retry after 'Retry-After' seconds "
+        "(the 'RateLimit' and 'RateLimit-Policy' fields give the quota)."
+    )
+
+    def __init__(self, detail: str, *, headers: dict[str, str], **extensions: Any) -> None:
+        super().__init__(detail, **extensions)
+        self.headers = headers
+
+
 PROBLEM_TYPES: tuple[type[Problem], ...] = (
     BadRequest,
     Unauthorized,
@@ -150,6 +164,7 @@ PROBLEM_TYPES: tuple[type[Problem], ...] = (
     UnprocessableContent,
     InvalidBadgeImage,
     VerificationFailed,
+    TooManyRequests,
     Problem,
 )
 
@@ -218,7 +233,8 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 
 async def _handle_problem(request: Request, exc: Exception) -> JSONResponse:
     exc = cast(Problem, exc)
-    return problem_response(request, type(exc), exc.detail, exc.extensions)
+    headers = exc.headers if isinstance(exc, TooManyRequests) else None
+    return problem_response(request, type(exc), exc.detail, exc.extensions, headers=headers)
 
 
 async def _handle_core_error(request: Request, exc: Exception) -> JSONResponse:

@@ -1,59 +1,142 @@
 """How badgeforge is served: one uvicorn configuration for ``badgeforge serve``, demo and tests.
 
-Header names on the wire: uvicorn's h11 protocol writes them as the application spells
-them and title-cases the ``Connection``/``Transfer-Encoding`` headers h11 adds, while its
-httptools protocol (uvicorn's default whenever httptools is installed, as with
-``uvicorn[standard]``) lower-cases every name it writes (uvicorn 0.54,
-``httptools_impl.py``). uvicorn's own ``server`` and ``date`` headers are lower case with
-either. So the configuration pins h11, turns those two off and adds ``Date`` itself;
-``badgeforge.middleware.ResponseHeaders`` spells every other name canonically. Open Badge
-Passport's hourly re-check finds ``Content-Type`` only when it is spelled so.
+Protocol. uvicorn's httptools protocol (with uvloop) parses and writes HTTP in C; its
+pure-Python h11 protocol costs about three times as much per request (bench/README.md,
+"Serving at scale"). But httptools lower-cases every header name it writes (uvicorn 0.54,
+``httptools_impl.py``), and Open Badge Passport's hourly re-check finds ``Content-Type``
+only when it is spelled so. :class:`CanonicalHttpToolsProtocol` keeps uvicorn's protocol
+and rewrites the names of the one head it writes per response
+(:func:`badgeforge.middleware.canonical_header_name`); ``tests/test_wire_headers.py``
+reads them from a raw socket.
+
+Nagle. Each response is written in two ``write`` calls (head, then body). Under
+``uvicorn --workers N`` the listening socket is made with protocol number 0, so asyncio
+does not set ``TCP_NODELAY`` on accepted connections, and the body waits for the client's
+delayed ACK: about 44 ms per request at low concurrency. The protocol sets ``TCP_NODELAY``
+on every connection itself, whatever the loop and process model.
+
+Processes. ``workers > 1`` runs uvicorn's supervisor: N processes accept on one socket,
+each with its own app, engine and caches. Nothing in the service relies on being alone:
+state lives in the database (and Redis for rate limits when configured).
 """
 
-from email.utils import formatdate
+import asyncio
+import importlib.util
+import os
+import socket
+from contextlib import suppress
 from typing import Any
 
 import uvicorn
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp
+from uvicorn._types import ASGI3Application, ASGISendEvent
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
 
-HTTP_PROTOCOL = "h11"
+from badgeforge.middleware import canonical_header_name
+from badgeforge.settings import Settings
+
+SETTINGS_ENV = "BADGEFORGE_SERVE_SETTINGS"
+"""Environment variable carrying the settings (JSON) to the worker processes."""
+LOOP = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
+
+
+def canonical_head(head: bytes) -> bytes:
+    """A response head (status line and header lines) with every name spelled canonically."""
+    lines = head.split(b"\r\n")
+    for index in range(1, len(lines)):
+        line = lines[index]
+        if line:
+            name, colon, rest = line.partition(b":")
+            lines[index] = canonical_header_name(name) + colon + rest
+    return b"\r\n".join(lines)
+
+
+class _CanonicalHead:
+    """A transport whose next ``write`` is a response head, written with canonical names."""
+
+    def __init__(self, transport: asyncio.Transport) -> None:
+        self._transport = transport
+
+    def write(self, data: bytes) -> None:
+        self._transport.write(canonical_head(data))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+
+class CanonicalCycle(RequestResponseCycle):
+    """uvicorn's request/response cycle, writing its one head with canonical names."""
+
+    async def send(self, message: ASGISendEvent) -> None:
+        if message["type"] != "http.response.start" or self.response_started:
+            await super().send(message)
+            return
+        transport = self.transport
+        self.transport = _CanonicalHead(transport)  # type: ignore[assignment]
+        try:
+            await super().send(message)
+        finally:
+            self.transport = transport
+
+
+class CanonicalHttpToolsProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol, writing ``Content-Type`` not ``content-type``, no Nagle."""
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        connection = transport.get_extra_info("socket")
+        if connection is not None:
+            with suppress(OSError):
+                connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        super().connection_made(transport)
+
+    def _start_asgi_task(self, cycle: RequestResponseCycle, app: ASGI3Application) -> None:
+        cycle.__class__ = CanonicalCycle  # same state; only ``send`` differs
+        super()._start_asgi_task(cycle, app)
+
+
+def _options(**options: Any) -> dict[str, Any]:
+    return {
+        "http": CanonicalHttpToolsProtocol,
+        "loop": LOOP,
+        "server_header": False,
+        "date_header": True,  # written as ``Date`` by the protocol
+        **options,
+    }
 
 
 def uvicorn_config(app: ASGIApp, *, host: str, port: int, **options: Any) -> uvicorn.Config:
-    """The uvicorn configuration serving `app` on `host`:`port`; `options` add to it."""
-    return uvicorn.Config(
-        DateHeader(app),
-        host=host,
-        port=port,
-        http=HTTP_PROTOCOL,
-        server_header=False,
-        date_header=False,
-        **options,
-    )
+    """The uvicorn configuration serving `app` on `host`:`port` in this process."""
+    return uvicorn.Config(app, host=host, port=port, **_options(**options))
 
 
 def serve(app: ASGIApp, *, host: str, port: int, **options: Any) -> None:
-    """Serve `app` until interrupted."""
+    """Serve `app` in this process until interrupted."""
     uvicorn.Server(uvicorn_config(app, host=host, port=port, **options)).run()
 
 
-class DateHeader:
-    """Adds ``Date`` (RFC 9110 §6.6.1) spelled canonically, in place of uvicorn's ``date``."""
+def serve_workers(
+    settings: Settings, *, host: str, port: int, workers: int, **options: Any
+) -> None:
+    """Serve badgeforge with `settings` in `workers` processes (one when `workers` is 1)."""
+    if workers <= 1:
+        from badgeforge.app import create_app
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+        serve(create_app(settings), host=host, port=port, **options)
+        return
+    os.environ[SETTINGS_ENV] = settings.model_dump_json()
+    uvicorn.run(
+        "badgeforge.serving:worker_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        **_options(**options),
+    )
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
 
-        async def send_with_date(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                if not any(name.lower() == b"date" for name, _ in headers):
-                    headers.append((b"Date", formatdate(usegmt=True).encode()))
-                message = {**message, "headers": headers}
-            await send(message)
+def worker_app() -> ASGIApp:
+    """The app of one worker process, built from the settings its supervisor passed on."""
+    from badgeforge.app import create_app
 
-        await self.app(scope, receive, send_with_date)
+    raw = os.environ.get(SETTINGS_ENV)
+    return create_app(Settings.model_validate_json(raw) if raw else Settings())

@@ -55,6 +55,23 @@ class Settings(BaseSettings):
         "(the first encrypts, all decrypt). Empty: a key generated in <data_dir>/master.key, "
         "for the demo only.",
     )
+    redis_url: str = Field(
+        default="",
+        description="Redis URL (redis://host:6379/0) for rate limit counters; empty: counted "
+        "in the database. Either way every process and instance shares them.",
+    )
+    rate_limits: bool = Field(
+        default=True,
+        description="Enforce rate limits; false when a reverse proxy limits instead.",
+    )
+    rate_limit_verify: str = Field(
+        default="300/minute",
+        description="Anonymous verification requests per client address, like '120/minute'.",
+    )
+    rate_limit_verify_with_key: str = Field(
+        default="3000/minute",
+        description="Verification requests per API key (a valid key raises the limit).",
+    )
     swagger_persist_authorization: bool = Field(
         default=False,
         description="Let Swagger UI keep the API key in the browser's localStorage across "

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Header, Path, Response
 
+from badgeforge.caching import with_etag
 from badgeforge.db import SessionDep
 from badgeforge.deps import LinksDep
 from badgeforge.middleware import SVG_CSP
@@ -33,30 +34,32 @@ def _document(
     body: dict[str, Any], accept: str | None, *, status_code: int = 200, cache: str
 ) -> Response:
     media_type = document_media_type(accept)
-    return Response(
+    response = Response(
         json.dumps(body, ensure_ascii=False, indent=2),
         status_code=status_code,
         media_type=f"{media_type}; charset=utf-8",
         headers={"Cache-Control": cache, "Vary": "Accept", "Access-Control-Allow-Origin": "*"},
     )
+    return with_etag(response)
 
 
 def _stored(body: str, accept: str | None, *, status_code: int = 200, cache: str) -> Response:
     """A document exactly as it was stored (issued documents are served byte for byte)."""
     media_type = document_media_type(accept)
-    return Response(
+    response = Response(
         body.encode("utf-8"),
         status_code=status_code,
         media_type=f"{media_type}; charset=utf-8",
         headers={"Cache-Control": cache, "Vary": "Accept", "Access-Control-Allow-Origin": "*"},
     )
+    return with_etag(response)
 
 
 def _image(data: bytes, media_type: str, *, cache: str) -> Response:
     headers = {"Cache-Control": cache, "Access-Control-Allow-Origin": "*"}
     if media_type == "image/svg+xml":
         headers |= SVG_HEADERS
-    return Response(data, media_type=media_type, headers=headers)
+    return with_etag(Response(data, media_type=media_type, headers=headers))
 
 
 @router.get(
@@ -223,7 +226,7 @@ def get_signed_assertion(award_id: UUID, session: SessionDep) -> Response:
     `verification.creator` is the issuer's key. Revocation is published in the issuer's
     `revocationList`, so this stays available after a revocation."""
     body = service.signed_assertion(session, award_id)
-    return Response(body, media_type="text/plain; charset=utf-8", headers=_PUBLIC)
+    return with_etag(Response(body, media_type="text/plain; charset=utf-8", headers=_PUBLIC))
 
 
 @router.get(

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Header, Response
 
+from badgeforge.caching import with_etag
 from badgeforge.db import SessionDep
 from badgeforge.deps import LinksDep
 from badgeforge.problems import Gone, NotFound, problem_responses
@@ -55,11 +56,12 @@ _JSON_CONTENT = {"application/json": {"example": _CONTROLLER}}
 
 def _json(body: str | dict[str, Any], media_type: str, *, cache: str) -> Response:
     text = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False, indent=2)
-    return Response(
+    response = Response(
         text.encode("utf-8"),
         media_type=f"{media_type}; charset=utf-8",
         headers={**_CORS, "Cache-Control": cache, "Vary": "Accept"},
     )
+    return with_etag(response)
 
 
 def _credential_media_type(accept: str | None) -> str:
@@ -105,7 +107,7 @@ def get_credential_jwt(award_id: UUID, session: SessionDep) -> Response:
     """The same credential as a VC-JWT (compact JWS, RS256), as `text/plain`."""
     body = service.credential_jwt(session, award_id)
     headers = {**_CORS, "Cache-Control": "no-cache"}
-    return Response(body, media_type="text/plain; charset=utf-8", headers=headers)
+    return with_etag(Response(body, media_type="text/plain; charset=utf-8", headers=headers))
 
 
 @router.get(
@@ -130,7 +132,7 @@ def get_baked_credential(
         "Cache-Control": "no-cache",
         "Content-Disposition": f'inline; filename="credential-{award_id}.{extension}"',
     }
-    return Response(data, media_type=media_type, headers=headers)
+    return with_etag(Response(data, media_type=media_type, headers=headers))
 
 
 @router.get(
@@ -223,10 +225,10 @@ def get_status_list(
     session: SessionDep,
     accept: str | None = Header(default=None, include_in_schema=False),
 ) -> Response:
-    """The signed `BitstringStatusListCredential` (revocation). Cacheable for a minute;
-    it is signed again the moment an award in it is revoked."""
+    """The signed `BitstringStatusListCredential` (revocation). It is signed again the
+    moment an award in it is revoked, so caches revalidate it on each use (ETag)."""
     body = service.status_list_credential(session, list_id)
-    return _json(body, _credential_media_type(accept), cache="public, max-age=60")
+    return _json(body, _credential_media_type(accept), cache="no-cache")
 
 
 @router.get(

@@ -7,10 +7,12 @@ from badgeforge.deps import LinksDep, VaultDep
 from badgeforge.problems import (
     Forbidden,
     NotFound,
+    TooManyRequests,
     Unauthorized,
     VerificationFailed,
     problem_responses,
 )
+from badgeforge.ratelimit import VerifyRateLimit
 from badgeforge.security import IssueAccess
 from badgeforge.vcapi import service
 from badgeforge.vcapi.schemas import (
@@ -52,17 +54,19 @@ def issue_credential(
 @router.post(
     "/verify",
     summary="Verify a credential (VC-API)",
-    responses=problem_responses(VerificationFailed),
+    responses=problem_responses(VerificationFailed, TooManyRequests),
 )
 def verify_credential(
-    body: VerifyRequest, session: SessionDep, links: LinksDep
+    body: VerifyRequest, session: SessionDep, links: LinksDep, _quota: VerifyRateLimit
 ) -> VerificationResult:
     """Verify a credential with an `eddsa-rdfc-2022` Data Integrity proof, or a VC-JWT.
 
     Keys are resolved offline: `did:key` methods, and keys of this service's issuers (key
     URL or `did:web`). The key's controller must be the credential's issuer; validity dates
     and this service's status lists are checked. 200 only when verified; otherwise 422
-    with the same `checks`, `warnings` and `errors`. No API key needed.
+    with the same `checks`, `warnings` and `errors`. No API key needed; rate limited per
+    client address (`BADGEFORGE_RATE_LIMIT_VERIFY`), or per API key when one is sent
+    (`BADGEFORGE_RATE_LIMIT_VERIFY_WITH_KEY`): 429 with `Retry-After` past the quota.
     """
     report = service.verify(session, links, body.verifiableCredential, body.options, utcnow())
     result = VerificationResult.of(report)

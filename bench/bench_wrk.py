@@ -1,0 +1,312 @@
+"""Serving at scale, measured with wrk: public documents against a bare ASGI app.
+
+Usage::
+
+    .venv/bin/python bench/bench_wrk.py [--workers N ...] [--connections C ...]
+                                        [--duration S] [--database-url URL]
+
+Installs Debian's ``wrk`` with apt-get when it is missing (root, or sudo). Then, on
+127.0.0.1, in the same run:
+
+1. **bare**: an ASGI app answering a fixed 1 KiB JSON, under plain ``uvicorn`` (one
+   process, uvicorn's defaults: httptools and uvloop when installed), the baseline;
+2. **badgeforge serve --workers N** for each ``--workers`` (default 1 and 2) on a fresh
+   SQLite file (or a scratch PostgreSQL database, created then dropped), seeded over the
+   API with an issuer, a badge class and ``--awards`` awards.
+
+Each endpoint is loaded for ``--duration`` seconds by ``wrk -t1 -cC`` for each
+``--connections`` (default 32 and 4), after a one-second warm-up, cycling over the awards
+(a Lua script): ``/health``, ``/ob2/assertions/{id}`` (public award JSON),
+``…/baked.png``, ``/ob3/credentials/{id}``. Client and server share the machine's cores.
+Prints a Markdown table: requests/s, latency p50/p99, non-2xx responses and socket errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from _common import (
+    AWARD_EXTRA,
+    BADGE_CLASS,
+    ISSUER,
+    create_organisation,
+    load_average,
+    machine,
+    markdown_table,
+    scratch_postgres,
+)
+
+from badgeforge.core.keys import KeyVault
+from badgeforge.db import make_engine, make_sessionmaker
+from badgeforge.migrate import upgrade
+
+HOST = "127.0.0.1"
+BARE_APP = """
+BODY = b'{"data":"' + b"x" * 1013 + b'"}'
+HEADERS = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(BODY))]
+
+async def app(scope, receive, send):
+    if scope["type"] == "lifespan":
+        while (await receive())["type"] != "lifespan.shutdown":
+            await send({"type": "lifespan.startup.complete"})
+        await send({"type": "lifespan.shutdown.complete"})
+        return
+    await send({"type": "http.response.start", "status": 200, "headers": HEADERS})
+    await send({"type": "http.response.body", "body": BODY})
+"""
+ROTATE = """
+paths = {%s}
+index = 0
+request = function()
+  index = index %% #paths + 1
+  return wrk.format(nil, paths[index])
+end
+"""
+
+
+@dataclass(frozen=True)
+class Result:
+    server: str
+    endpoint: str
+    connections: int
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    non_2xx: int
+    socket_errors: int
+
+
+def ensure_wrk() -> str:
+    """The wrk binary, installed from Debian's packages when missing."""
+    found = shutil.which("wrk")
+    if found:
+        return found
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run([*sudo, "apt-get", "update", "-qq"], check=True, env=environment)
+    subprocess.run([*sudo, "apt-get", "install", "-y", "-qq", "wrk"], check=True, env=environment)
+    found = shutil.which("wrk")
+    if not found:
+        raise SystemExit("wrk could not be installed")
+    return found
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def process(command: list[str], url: str, env: dict[str, str], log: Path) -> Iterator[None]:
+    """Run `command` until `url` answers, yield, then stop it (SIGINT, then SIGKILL)."""
+    with log.open("wb") as output:
+        server = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if server.poll() is not None:
+                raise SystemExit(f"{command} exited:\n{log.read_text(errors='replace')}")
+            try:
+                if httpx.get(url, timeout=1).status_code < 500:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise SystemExit(f"{command} did not start")
+            time.sleep(0.1)
+        yield
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def seed(base_url: str, token: str, awards: int) -> list[str]:
+    """Issuer, badge class and `awards` awards over the API; their ids."""
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=base_url, headers=headers, timeout=60) as client:
+        issuer = client.post("/api/v1/issuers", json=ISSUER).raise_for_status().json()
+        body = {"issuer_id": issuer["id"], **BADGE_CLASS}
+        badge_class = client.post("/api/v1/badge-classes", json=body).raise_for_status().json()
+        ids = []
+        for index in range(awards):
+            award = {
+                "badge_class_id": badge_class["id"],
+                "recipient_email": f"apprenant.{index}@example.org",
+                **AWARD_EXTRA,
+            }
+            ids.append(client.post("/api/v1/awards", json=award).raise_for_status().json()["id"])
+        return ids
+
+
+_LATENCY = re.compile(r"^\s+(50|99)(?:\.000)?%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
+_UNIT = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def run_wrk(wrk: str, url: str, paths: list[str], connections: int, duration: float) -> str:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(ROTATE % ", ".join(f'"{path}"' for path in paths))
+    try:
+        base = [wrk, "-t1", f"-c{connections}", "--latency", "-s", script.name, url]
+        subprocess.run([*base[:3], "-d1s", *base[3:]], check=True, capture_output=True)
+        command = [*base[:3], f"-d{duration:g}s", *base[3:]]
+        return subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    finally:
+        os.unlink(script.name)
+
+
+def parse(server: str, endpoint: str, connections: int, output: str) -> Result:
+    latency = {p: float(v) * _UNIT[u] for p, v, u in _LATENCY.findall(output)}
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    return Result(
+        server,
+        endpoint,
+        connections,
+        float(rate.group(1)) if rate else 0.0,
+        latency.get("50", float("nan")),
+        latency.get("99", float("nan")),
+        int(non_2xx.group(1)) if non_2xx else 0,
+        sum(int(n) for n in errors.groups()) if errors else 0,
+    )
+
+
+def bench_bare(wrk: str, args: argparse.Namespace, workdir: Path) -> list[Result]:
+    (workdir / "bare_app.py").write_text(BARE_APP)
+    port = free_port()
+    url = f"http://{HOST}:{port}"
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "bare_app:app",
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--log-level",
+        "warning",
+        "--app-dir",
+        str(workdir),
+    ]
+    results = []
+    with process(command, url + "/", dict(os.environ), workdir / "bare.log"):
+        for connections in args.connections:
+            output = run_wrk(wrk, url, ["/"], connections, args.duration)
+            results.append(parse("bare ASGI, uvicorn", "fixed 1 KiB JSON", connections, output))
+    return results
+
+
+def bench_badgeforge(
+    wrk: str, args: argparse.Namespace, workdir: Path, database_url: str, workers: int
+) -> list[Result]:
+    data = workdir / f"w{workers}"
+    data.mkdir()
+    if database_url.startswith("sqlite"):
+        database_url = f"sqlite:///{data / 'badgeforge.db'}"
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    with make_sessionmaker(engine)() as session, session.begin():
+        _, token = create_organisation(session)
+    engine.dispose()
+    port = free_port()
+    url = f"http://{HOST}:{port}"
+    env = {
+        **os.environ,
+        "BADGEFORGE_DATA_DIR": str(data),
+        "BADGEFORGE_DATABASE_URL": database_url,
+        "BADGEFORGE_PUBLIC_BASE_URL": url,
+        "BADGEFORGE_MASTER_KEYS": KeyVault.generate_master_key(),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "badgeforge",
+        "serve",
+        "--host",
+        HOST,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
+    name = f"badgeforge serve --workers {workers}"
+    results = []
+    with process(command, url + "/health", env, data / "server.log"):
+        ids = seed(url, token, args.awards)
+        endpoints = {
+            "GET /health": ["/health"],
+            "GET /ob2/assertions/{id}": [f"/ob2/assertions/{i}" for i in ids],
+            "GET /ob2/assertions/{id}/baked.png": [f"/ob2/assertions/{i}/baked.png" for i in ids],
+            "GET /ob3/credentials/{id}": [f"/ob3/credentials/{i}" for i in ids],
+        }
+        for endpoint, paths in endpoints.items():
+            for connections in args.connections:
+                output = run_wrk(wrk, url, paths, connections, args.duration)
+                results.append(parse(name, endpoint, connections, output))
+    return results
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--connections", type=int, nargs="+", default=[32, 4])
+    parser.add_argument("--duration", type=float, default=5.0)
+    parser.add_argument("--awards", type=int, default=20)
+    parser.add_argument("--database-url", default="")
+    args = parser.parse_args(argv)
+    wrk = ensure_wrk()
+    print(f"machine: {machine()}; load before: {load_average()}")
+    with ExitStack() as stack:
+        workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-wrk-")))
+        database_url = "sqlite://"
+        if args.database_url:
+            database_url = stack.enter_context(scratch_postgres(args.database_url))
+        results = bench_bare(wrk, args, workdir)
+        for workers in args.workers:
+            results += bench_badgeforge(wrk, args, workdir, database_url, workers)
+    bare = {r.connections: r.requests_per_second for r in results if r.server.startswith("bare")}
+    rows = [
+        [
+            r.server,
+            r.endpoint,
+            str(r.connections),
+            f"{r.requests_per_second:,.0f}",
+            f"{r.requests_per_second / bare[r.connections]:.0%}" if bare.get(r.connections) else "",
+            f"{r.p50_ms:.2f}",
+            f"{r.p99_ms:.2f}",
+            str(r.non_2xx + r.socket_errors),
+        ]
+        for r in results
+    ]
+    header = ["server", "endpoint", "conns", "req/s", "of bare", "p50 ms", "p99 ms", "errors"]
+    print(f"\nwrk -t1, {args.duration:g} s per row; load after: {load_average()}\n")
+    print(markdown_table(header, rows))
+
+
+if __name__ == "__main__":
+    main()
