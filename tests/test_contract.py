@@ -17,11 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from badgeforge.core.text import forbidden_character
 from badgeforge.fields import FORBIDDEN_CLASS
 from tests.conftest import BACKENDS, scratch_postgres_database
-from tests.live_server import LiveServer, live_server
+from tests.contract.seed import seed
+from tests.live_server import LiveServer, api, live_server
 
 ROOT = Path(__file__).parents[1]
 COMMITTED = ROOT / "openapi" / "openapi.json"
@@ -49,6 +51,9 @@ def run(server: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> dict[st
     """One Schemathesis run over the whole document; its outcome and every call it made."""
     reports = tmp_path_factory.mktemp("schemathesis")
     record = reports / "calls.ndjson"
+    seeds = reports / "seeds.json"
+    with api(server) as client:
+        seeds.write_text(json.dumps(seed(client)), encoding="utf-8")
     command = [
         str(SCHEMATHESIS), "--config-file", str(CONFIG), "run", str(COMMITTED),
         "--url", server.base_url,
@@ -66,6 +71,7 @@ def run(server: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> dict[st
         "PYTHONPATH": str(ROOT),
         "SCHEMATHESIS_HOOKS": "tests.contract.hooks",
         "BADGEFORGE_CONTRACT_RECORD": str(record),
+        "BADGEFORGE_CONTRACT_SEEDS": str(seeds),
         "NO_COLOR": "1",
     }
     completed = subprocess.run(
@@ -145,3 +151,19 @@ def test_the_schema_names_exactly_the_characters_the_server_refuses() -> None:
         character = chr(code_point)
         in_schema = schema_class.search(character) is not None
         assert in_schema == (forbidden_character(character) is not None), hex(code_point)
+
+
+@pytest.mark.parametrize(
+    "credential",
+    [{"name\x8f": "Camille"}, {"credentialSubject": {"name": ["Camille", "\x00"]}}],
+)
+def test_the_issue_schema_refuses_the_characters_the_server_refuses(
+    credential: dict[str, Any],
+) -> None:
+    """``/credentials/issue`` refuses them in any key or string of the credential; so does its
+    schema, or a generator makes schema-valid requests that the server refuses."""
+    document = json.loads(COMMITTED.read_text(encoding="utf-8"))
+    schema = {"$ref": "#/components/schemas/IssueRequest", "components": document["components"]}
+    validator = Draft202012Validator(schema)
+    assert validator.is_valid({"credential": {"credentialSubject": {"name": ["Camille", 1]}}})
+    assert not validator.is_valid({"credential": credential})

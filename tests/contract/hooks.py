@@ -2,15 +2,25 @@
 
 - Uploads: the OpenAPI document says the file part is ``image/png`` or ``image/svg+xml``;
   these strategies make real (small) images of those types, as a client would send.
+- Realistic values: ``tests/contract/seed.py`` made real data on the server before the run
+  (a JSON file named by ``BADGEFORGE_CONTRACT_SEEDS``). Generated path parameters and bodies
+  of the operations it lists are offered those values half of the time, so that operations
+  whose identifiers no link can carry answer 2xx too. A value only replaces one that is
+  already schema-valid, so a negative (schema-violating) case stays negative. In the stateful
+  phase, values that links supply win over these.
 - ``Idempotency-Key``: generators reuse simple values, and reusing a key for another body is
   refused by design (422), which no schema can say; each call gets a fresh key instead.
-- Every call is recorded (phase, operation, status) for the stateful-coverage assertion.
+- Every call is recorded (phase, operation, status) for the coverage assertions.
+- ``filter_failure``: refusals no JSON Schema can state (see the rules below).
 """
 
+import functools
 import io
 import json
 import os
+import re
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import schemathesis
@@ -37,6 +47,79 @@ schemathesis.openapi.media_type("image/png", st.builds(_png, st.integers(1, 64),
 schemathesis.openapi.media_type("image/svg+xml", st.builds(_svg, st.integers(1, 64), _colours))
 
 
+@functools.cache
+def _seeds() -> dict[str, dict[str, dict[str, Any]]]:
+    path = os.environ.get("BADGEFORGE_CONTRACT_SEEDS")
+    if not path:
+        return {"path": {}, "body": {}}
+    with open(path, encoding="utf-8") as file:
+        seeds: dict[str, dict[str, dict[str, Any]]] = json.load(file)
+    return seeds
+
+
+def _is_uuid(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+_PATH_VALUE_RULES: dict[str, Callable[[object], bool]] = {
+    "digest": lambda value: isinstance(value, str) and bool(re.fullmatch("[0-9a-f]{64}", value)),
+    "extension": lambda value: value in ("png", "svg"),
+    "version": lambda value: isinstance(value, str),
+}
+"""Path parameters that are not UUIDs, and what their schema allows."""
+
+
+def _either(realistic: Any, generated: Any) -> st.SearchStrategy[Any]:
+    if realistic is None:
+        return st.just(generated)
+    return st.sampled_from([realistic, generated])
+
+
+@schemathesis.hook
+def flatmap_path_parameters(context: Any, path_parameters: Any) -> st.SearchStrategy[Any]:
+    seeded = _seeds()["path"].get(context.operation.label)
+    if not seeded or not isinstance(path_parameters, dict):
+        return st.just(path_parameters)
+    valid = all(_PATH_VALUE_RULES.get(name, _is_uuid)(path_parameters.get(name)) for name in seeded)
+    return _either({**path_parameters, **seeded} if valid else None, path_parameters)
+
+
+def _issue_body(body: dict[str, Any], seeded: dict[str, Any]) -> dict[str, Any] | None:
+    options = body.get("options", {})
+    if not isinstance(body.get("credential"), dict) or not isinstance(options, dict):
+        return None
+    if options.get("issuerId") is not None and not _is_uuid(options["issuerId"]):
+        return None
+    options = {**options, "issuerId": seeded["issuerId"]}
+    return {**body, "credential": seeded["credential"], "options": options}
+
+
+def _realistic_body(label: str, body: dict[str, Any], seeded: dict[str, Any]) -> Any:
+    if label == "POST /credentials/issue":
+        return _issue_body(body, seeded)
+    if all(
+        _is_uuid(body.get(name)) if name.endswith("_id") else isinstance(body.get(name), dict)
+        for name in seeded
+    ):
+        return {**body, **seeded}
+    return None
+
+
+@schemathesis.hook
+def flatmap_body(context: Any, body: Any) -> st.SearchStrategy[Any]:
+    label = context.operation.label
+    seeded = _seeds()["body"].get(label)
+    if not seeded or not isinstance(body, dict):
+        return st.just(body)
+    return _either(_realistic_body(label, body, seeded), body)
+
+
 @schemathesis.hook
 def before_call(context: Any, case: Any, kwargs: dict[str, Any]) -> None:
     key = (case.headers or {}).get("Idempotency-Key")
@@ -60,13 +143,34 @@ CLOCK_RULES = ("'issued_on' cannot be in the future.", "'expires' must be after 
 """Refusals no JSON Schema can state (they depend on the clock or compare two fields); the
 schema's field descriptions say them, and ``tests/awards`` tests them."""
 
+STATE_RULES = {
+    "POST /credentials/issue": (
+        "/problems/validation-error",
+        "Name the issuer with options.issuerId: your organisation has several issuers.",
+    ),
+    "POST /credentials/verify": ("/problems/verification-failed", None),
+}
+"""Refusals of schema-valid VC-API requests that depend on data, not on the request's shape
+(per operation: the problem type, and the exact detail or None for any).
+
+- ``/credentials/issue`` without ``options.issuerId`` signs with the organisation's only
+  issuer; once the run has made several, it must be told which (documented on the field).
+- ``/credentials/verify`` answers 422 ``verification-failed`` for a credential whose proof
+  does not verify, as the W3C VC-API requires (400 or 422): a schema cannot say that a
+  signature is valid. ``tests/vcapi`` tests both answers."""
+
 
 @schemathesis.hook
 def filter_failure(context: Any, failure: Any, case: Any, response: Any) -> bool:
     if type(failure).__name__ != "RejectedPositiveData" or response.status_code != 422:
         return True
     try:
-        detail = json.loads(response.content).get("detail")
+        problem = json.loads(response.content)
     except ValueError:
         return True
-    return detail not in CLOCK_RULES
+    if problem.get("detail") in CLOCK_RULES:
+        return False
+    rule = STATE_RULES.get(case.operation.label)
+    if rule is None or problem.get("type") != rule[0]:
+        return True
+    return rule[1] is not None and problem.get("detail") != rule[1]

@@ -4,15 +4,40 @@ Member names follow the VC-API (camelCase) so that VC-API clients and the W3C te
 suites can call badgeforge like any other implementation.
 """
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
+from typing_extensions import TypeAliasType
 
 from badgeforge.core.verify_proof import Report
-from badgeforge.fields import RequestModel
+from badgeforge.fields import FORBIDDEN_CLASS, RequestModel, SchemaPattern
 
 Credential = dict[str, Any]
+_TEXT = f"^[^{FORBIDDEN_CLASS}]*$"
+
+
+class _KeysPattern:
+    """Say in the JSON Schema that an object's keys match ``_TEXT`` (``propertyNames``)."""
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        schema["propertyNames"] = {"pattern": _TEXT}
+        return schema
+
+
+_JsonText = Annotated[str, SchemaPattern(_TEXT)]
+JsonValue = TypeAliasType(
+    "JsonValue",
+    "_JsonText | int | float | bool | list[JsonValue] | JsonObject | None",
+)
+JsonObject = Annotated[dict[str, JsonValue], _KeysPattern()]
+"""Any JSON object. Its schema says that no string or key in it holds a character that
+``core.text`` refuses, as ``RequestModel`` checks; it is parsed like ``dict[str, Any]``."""
 
 CREDENTIAL_EXAMPLE: Credential = {
     "@context": ["https://www.w3.org/ns/credentials/v2"],
@@ -70,7 +95,7 @@ class IssueRequest(RequestModel):
         }
     )
 
-    credential: Credential = Field(description="The unsigned credential (JSON-LD).")
+    credential: JsonObject = Field(description="The unsigned credential (JSON-LD).")
     options: IssueOptions = Field(default_factory=IssueOptions)
 
 
