@@ -19,6 +19,7 @@ from badgeforge.issuers.api import router as issuers_router
 from badgeforge.meta import SWAGGER_UI_DIR
 from badgeforge.meta import router as meta_router
 from badgeforge.middleware import HeadAsGet, RequestGuard, install_response_headers
+from badgeforge.outbound import fetcher_from_settings
 from badgeforge.pages.api import router as pages_router
 from badgeforge.pages.templating import STATIC_DIR as PAGES_STATIC_DIR
 from badgeforge.pages.templating import STATIC_PATH as PAGES_STATIC_PATH
@@ -30,6 +31,8 @@ from badgeforge.settings import Settings
 from badgeforge.signing.api import router as signing_router
 from badgeforge.signing.vault import vault_from_settings
 from badgeforge.vcapi.api import router as vcapi_router
+from badgeforge.verification.api import router as verification_router
+from badgeforge.verification.pages import router as verify_page_router
 
 DESCRIPTION = """
 Issue and host **Open Badges 2.0** that import into wallets such as Open Badge Passport and
@@ -47,6 +50,7 @@ TAGS = [
     {"name": "issuers", "description": "Issuing profiles of your organisation."},
     {"name": "badge classes", "description": "What a badge recognises, its criteria and image."},
     {"name": "awards", "description": "Badges awarded to learners; revocation."},
+    {"name": "verification", "description": "Verify any Open Badge, from any issuer."},
     {"name": "signing keys", "description": "Issuers' signing keys: rotation and retirement."},
     {"name": "access", "description": "Your organisation and its API keys."},
     {"name": "public", "description": "Unauthenticated hosted badges, for wallets and verifiers."},
@@ -81,6 +85,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.writer_sessionmaker = make_sessionmaker(engine, writer=True)
     app.state.vault = vault_from_settings(settings)
     app.state.rate_limiter = rate_limiter_from_settings(settings, engine)
+    app.state.fetcher = fetcher_from_settings(settings)
     install_problem_handlers(app)
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_request_bytes)
     app.add_middleware(HeadAsGet)
@@ -98,6 +103,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         vcapi_router,
         meta_router,
         pages_router,
+        verification_router,
+        verify_page_router,
     ):
         app.include_router(router)
     app.mount("/static/swagger-ui", StaticFiles(directory=SWAGGER_UI_DIR), name="swagger-ui")

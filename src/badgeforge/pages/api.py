@@ -29,7 +29,9 @@ LangQuery = Annotated[str | None, Query(alias="lang", max_length=8)]
 AcceptLanguage = Annotated[str | None, Header(alias="Accept-Language")]
 
 
-def _page(body: str, language: Language, *, status_code: int = 200, cache: str) -> HTMLResponse:
+def page_response(
+    body: str, language: Language, *, status_code: int = 200, cache: str
+) -> HTMLResponse:
     return HTMLResponse(
         body,
         status_code=status_code,
@@ -46,10 +48,10 @@ def _page(body: str, language: Language, *, status_code: int = 200, cache: str) 
 def _human(path: str, language: Language, build: Callable[[], str], *, cache: str) -> Response:
     """The page ``build`` renders, or the HTML "not found" page (never a JSON problem)."""
     try:
-        return _page(build(), language, cache=cache)
+        return page_response(build(), language, cache=cache)
     except NotFound:
         body = render("not_found.html", language, path)
-        return _page(body, language, status_code=404, cache="no-cache")
+        return page_response(body, language, status_code=404, cache="no-cache")
 
 
 def _uuid(value: str) -> UUID:

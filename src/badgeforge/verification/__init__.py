@@ -1,0 +1,1 @@
+"""Verify any Open Badge for people and partners: HTTP API, local fetcher, /verify page."""
