@@ -171,9 +171,10 @@ def import_all_models() -> None:
     from badgeforge.access import models as access_models
     from badgeforge.awards import models as award_models
     from badgeforge.badge_classes import models as badge_class_models
+    from badgeforge.batches import models as batch_models
     from badgeforge.issuance import models as issuance_models
     from badgeforge.issuers import models as issuer_models
     from badgeforge.signing import models as signing_models
 
     del idempotency, ratelimit, access_models, award_models, badge_class_models, issuer_models
-    del issuance_models, signing_models
+    del issuance_models, signing_models, batch_models
