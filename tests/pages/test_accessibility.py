@@ -80,6 +80,8 @@ def pages(server: LiveServer) -> dict[str, str]:
         "print": f"/badges/{awards[0]['id']}/print",
         "badge_class": f"/badge-classes/{badge_class['id']}",
         "issuer": f"/issuers/{issuer['id']}",
+        "verify": "/verify",
+        "assertion": f"/ob2/assertions/{awards[0]['id']}",
     }
 
 
@@ -91,7 +93,7 @@ def chromium(server: LiveServer) -> Iterator[Any]:
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 @pytest.mark.parametrize("language", ["fr", "en"])
-@pytest.mark.parametrize("kind", ["award", "revoked", "print", "badge_class", "issuer"])
+@pytest.mark.parametrize("kind", ["award", "revoked", "print", "badge_class", "issuer", "verify"])
 def test_no_wcag_violation(
     server: LiveServer,
     pages: dict[str, str],
@@ -127,5 +129,25 @@ def test_pages_work_without_javascript(
         page.get_by_role("link", name="English").click()
         assert page.locator("h1").inner_text() == "Sécurité et hygiène au travail"
         assert "Genuine and valid badge" in page.content()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_verification_result_has_no_wcag_violation(
+    server: LiveServer, pages: dict[str, str], chromium: Any, language: str
+) -> None:
+    """The /verify form filled in and sent (a plain form POST), then its verdict audited."""
+    context = chromium.new_context(bypass_csp=True, viewport=PHONE, java_script_enabled=True)
+    try:
+        page = context.new_page()
+        page.goto(f"{server.base_url}/verify?lang={language}")
+        page.locator("#verify-url").fill(f"{server.base_url}{pages['assertion']}")
+        with page.expect_navigation():
+            page.locator("form.verify button[type=submit]").click()
+        assert "Sécurité et hygiène au travail" in page.content()
+        assert page.evaluate("document.documentElement.lang") == language
+        violations = audit(page, axe_script())
+        assert violations == [], describe(violations)
     finally:
         context.close()
