@@ -28,18 +28,21 @@ _LISTED = re.compile(r"^\s*[-*]\s+`(badgeforge\.[\w.ǁ]+__mutmut_\d+)`", re.MULT
 
 
 def main(argv: list[str]) -> int:
-    pattern = argv[1] if len(argv) > 1 else "*"
+    patterns = argv[1:] or ["*"]
     show_diffs = os.environ.get("MUTATION_DIFFS", "1") != "0"
     minimum = float(os.environ.get("MUTATION_MIN_SCORE", "90"))
     equivalent = set(_LISTED.findall(EQUIVALENTS_FILE.read_text(encoding="utf-8")))
-    statuses = _statuses(pattern)
+    statuses = _statuses(patterns)
     if not statuses:
         print("No mutation results: run scripts/mutation first.")
         return 1
     by_module: dict[str, Counter[str]] = defaultdict(Counter)
     for name, status in statuses.items():
         by_module[_module(name)][_bucket(status)] += 1
-    print(f"{'module':<34}{'mutants':>8}{'killed':>8}{'surv.':>7}{'no test':>9}{'score':>8}")
+    print(
+        f"{'module':<22}{'mutants':>8}{'killed':>8}{'surv.':>7}{'no test':>9}"
+        f"{'unrun':>7}{'score':>8}"
+    )
     for module, counts in sorted(by_module.items()):
         _print_row(module, counts)
     total = sum(by_module.values(), Counter())
@@ -55,7 +58,7 @@ def main(argv: list[str]) -> int:
         f"are named as equivalent in {EQUIVALENTS_FILE}, {len(unexplained)} are not."
     )
     stale = sorted(name for name in equivalent if statuses.get(name, "killed") in KILLED)
-    if stale and pattern == "*":
+    if stale and patterns == ["*"]:
         print(f"Listed as equivalent but no longer surviving (update the list): {stale}")
     if unexplained:
         print("\nSurvivors not named as equivalent:")
@@ -63,16 +66,16 @@ def main(argv: list[str]) -> int:
         print(f"  {name}  [{statuses[name]}]")
         if show_diffs:
             print(_changed_lines(name))
-    return 0 if score >= minimum or pattern != "*" else 1
+    return 0 if score >= minimum or patterns != ["*"] else 1
 
 
-def _statuses(pattern: str) -> dict[str, str]:
+def _statuses(patterns: list[str]) -> dict[str, str]:
     statuses: dict[str, str] = {}
     for path in walk_mutatable_files():
         data = SourceFileMutationData(path=path)
         data.load()
         for name, exit_code in data.exit_code_by_key.items():
-            if fnmatch(name, pattern):
+            if any(fnmatch(name, pattern) for pattern in patterns):
                 statuses[name] = status_by_exit_code[exit_code]
     return statuses
 
@@ -84,15 +87,17 @@ def _module(name: str) -> str:
 def _bucket(status: str) -> str:
     if status in KILLED:
         return "killed"
-    return "no tests" if status == "no tests" else "survived"
+    if status in ("no tests", "not checked"):
+        return status
+    return "survived"
 
 
 def _print_row(module: str, counts: Counter[str]) -> None:
     mutants = sum(counts.values())
     score = 100 * counts["killed"] / mutants if mutants else 100.0
     print(
-        f"{module:<34}{mutants:>8}{counts['killed']:>8}{counts['survived']:>7}"
-        f"{counts['no tests']:>9}{score:>7.1f}%"
+        f"{module:<22}{mutants:>8}{counts['killed']:>8}{counts['survived']:>7}"
+        f"{counts['no tests']:>9}{counts['not checked']:>7}{score:>7.1f}%"
     )
 
 
