@@ -9,6 +9,8 @@ each format through the public service functions, and reports what it did.
 
 from __future__ import annotations
 
+import os
+import sys
 import tempfile
 import time
 import traceback
@@ -19,6 +21,7 @@ from typing import Any
 from uuid import UUID
 
 from _common import Tenant, award_data, bench_settings, bench_vault
+from sqlalchemy import Engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -31,6 +34,8 @@ from badgeforge.public import service as public_service
 MEDIA_TYPES = ("image/png", "image/svg+xml")
 BARRIER_TIMEOUT = 900.0
 MAX_RETRIES = 20
+PROGRESS_EVERY = 1000
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 Baker = Callable[[Session, UUID, str], bytes]
 BAKERS: dict[str, Baker] = {
@@ -65,6 +70,8 @@ class Outcome:
     baked_at: float = 0.0
     issue_cpu: float = 0.0
     bake_cpu: float = 0.0
+    issue_db_cpu: float | None = None
+    bake_db_cpu: float | None = None
     images: int = 0
     image_bytes: int = 0
     retried_batches: int = 0
@@ -92,6 +99,7 @@ def issue_awards(
     the same status list index, or a deadlock) is rolled back and awarded again.
     """
     ids: list[UUID] = []
+    began = last = time.monotonic()
     for start in range(0, len(indexes), job.batch):
         chunk = indexes[start : start + job.batch]
         for attempt in range(MAX_RETRIES + 1):
@@ -114,7 +122,45 @@ def issue_awards(
                 continue
             ids += made
             break
+        if len(ids) // PROGRESS_EVERY > (len(ids) - len(made)) // PROGRESS_EVERY:
+            now = time.monotonic()
+            print(
+                f"  worker {job.worker}: {len(ids):,} issued in {now - began:.1f} s "
+                f"(last {PROGRESS_EVERY}: {now - last:.1f} s)",
+                file=sys.stderr,
+                flush=True,
+            )
+            last = now
     return ids
+
+
+class BackendClock:
+    """CPU time of the PostgreSQL backends serving an engine's connections (local server).
+
+    Read from ``/proc/<backend pid>/stat``; None when the server is not on this machine.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.pids: list[int] = []
+        event.listen(engine, "connect", self._connected)
+
+    def _connected(self, dbapi_connection: Any, _record: Any) -> None:
+        self.pids.append(int(dbapi_connection.info.backend_pid))
+
+    def seconds(self) -> float | None:
+        total = 0.0
+        for pid in self.pids:
+            try:
+                with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+            except OSError:
+                return None
+            total += (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+        return total
+
+
+def _minus(after: float | None, before: float | None) -> float | None:
+    return None if after is None or before is None else after - before
 
 
 def bake_all(factory: sessionmaker[Session], award_ids: Sequence[UUID], batch: int) -> Counter:
@@ -149,6 +195,7 @@ def run_worker(job: Job, barrier: Any, results: Any) -> None:
 
 def _work(job: Job, barrier: Any, outcome: Outcome) -> None:
     engine = make_engine(job.database_url)
+    backends = BackendClock(engine)
     try:
         factory = make_sessionmaker(engine)
         with tempfile.TemporaryDirectory(prefix="badgeforge-issuance-") as temp:
@@ -159,15 +206,17 @@ def _work(job: Job, barrier: Any, outcome: Outcome) -> None:
         counter = Counter()
         indexes = range(job.first, job.first + job.count)
         barrier.wait(BARRIER_TIMEOUT)
-        cpu = time.process_time()
+        cpu, db_cpu = time.process_time(), backends.seconds()
         award_ids = issue_awards(factory, vault, job, indexes, counter)
         outcome.issued_at = time.monotonic()
         outcome.issue_cpu = time.process_time() - cpu
+        outcome.issue_db_cpu = _minus(backends.seconds(), db_cpu)
         barrier.wait(BARRIER_TIMEOUT)
-        cpu = time.process_time()
+        cpu, db_cpu = time.process_time(), backends.seconds()
         baked = bake_all(factory, award_ids, job.batch)
         outcome.baked_at = time.monotonic()
         outcome.bake_cpu = time.process_time() - cpu
+        outcome.bake_db_cpu = _minus(backends.seconds(), db_cpu)
         outcome.images, outcome.image_bytes = baked.images, baked.image_bytes
         outcome.retried_batches = len(counter.retried)
         outcome.retry_errors = counter.retried[:5]

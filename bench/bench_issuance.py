@@ -41,11 +41,8 @@ Prints Markdown tables; writes the figures to ``--output`` (``bench/results/issu
 from __future__ import annotations
 
 import argparse
-import cProfile
-import io
 import json
 import multiprocessing
-import pstats
 import sys
 import tempfile
 import threading
@@ -69,7 +66,8 @@ from _common import (
     scratch_postgres,
 )
 from _issuance_checks import verify_sample
-from _issuance_work import BAKERS, BARRIER_TIMEOUT, Counter, Job, Outcome, bake_all, issue_awards
+from _issuance_profile import profile_run
+from _issuance_work import BAKERS, BARRIER_TIMEOUT, Counter, Job, Outcome, issue_awards
 from _issuance_work import run_worker as worker_main
 
 from badgeforge.core.keys import KeyVault
@@ -82,6 +80,7 @@ RESULTS = Path(__file__).parent / "results" / "issuance.json"
 WARMUP_AWARDS = 10
 TARGET_SECONDS = 60.0
 TARGET_AWARDS = 10_000
+IDLE_CORES = 2
 
 
 @dataclass(frozen=True)
@@ -105,6 +104,8 @@ class ScenarioResult:
     image_bytes: int
     issue_cpu: float
     bake_cpu: float
+    issue_db_cpu: float | None
+    bake_db_cpu: float | None
     retried_batches: int
     load_before: str
     load_after: str
@@ -118,12 +119,32 @@ class ScenarioResult:
     def total_rate(self) -> float:
         return self.scenario.awards / self.total_seconds
 
+    def cpu_ms(self, seconds: float | None) -> float | None:
+        """CPU milliseconds per award."""
+        return None if seconds is None else seconds * 1000 / self.scenario.awards
+
+    @property
+    def idle_estimate(self) -> float | None:
+        """Seconds for 10,000 awards issued and baked if all CPU (this script's processes
+        and their PostgreSQL backends) were spread over 2 otherwise idle cores."""
+        if self.issue_db_cpu is None or self.bake_db_cpu is None:
+            return None
+        cpu = self.issue_cpu + self.bake_cpu + self.issue_db_cpu + self.bake_db_cpu
+        return cpu / self.scenario.awards * TARGET_AWARDS / IDLE_CORES
+
     def as_dict(self) -> dict[str, Any]:
         return {
             **asdict(self),
             "issue_awards_per_second": round(self.issue_rate, 1),
             "issue_and_bake_awards_per_second": round(self.total_rate, 1),
             "seconds_for_10000_awards": round(TARGET_AWARDS / self.total_rate, 1),
+            "cpu_ms_per_award": {
+                "issue_python": self.cpu_ms(self.issue_cpu),
+                "issue_postgres": self.cpu_ms(self.issue_db_cpu),
+                "bake_python": self.cpu_ms(self.bake_cpu),
+                "bake_postgres": self.cpu_ms(self.bake_db_cpu),
+            },
+            "estimated_seconds_for_10000_on_2_idle_cores": self.idle_estimate,
         }
 
 
@@ -193,6 +214,8 @@ def run_scenario(
         image_bytes=sum(outcome.image_bytes for outcome in outcomes),
         issue_cpu=sum(outcome.issue_cpu for outcome in outcomes),
         bake_cpu=sum(outcome.bake_cpu for outcome in outcomes),
+        issue_db_cpu=_total([outcome.issue_db_cpu for outcome in outcomes]),
+        bake_db_cpu=_total([outcome.bake_db_cpu for outcome in outcomes]),
         retried_batches=sum(outcome.retried_batches for outcome in outcomes),
         load_before=load_before,
         load_after=load_average(),
@@ -200,31 +223,8 @@ def run_scenario(
     )
 
 
-def profile_run(database_url: str, master_keys: str, tenant: Tenant, count: int) -> str:
-    """cProfile of ``count`` awards (batched) and their baking, in this process."""
-    engine = make_engine(database_url)
-    factory = make_sessionmaker(engine)
-    with tempfile.TemporaryDirectory(prefix="badgeforge-issuance-") as temp:
-        vault = bench_vault(bench_settings(Path(temp), BASE_URL, database_url, master_keys))
-    job = Job(database_url, master_keys, BASE_URL, tenant, 0, 0, count, 50, 0)
-    warmup = issue_awards(factory, vault, job, range(20_000_000, 20_000_020), Counter())
-    bake_all(factory, warmup, job.batch)
-    profiler = cProfile.Profile()
-    try:
-        profiler.enable()
-        bake_all(factory, issue_awards(factory, vault, job, range(count), Counter()), job.batch)
-        profiler.disable()
-    finally:
-        engine.dispose()
-    out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out).strip_dirs()
-    out.write(
-        f"cProfile of {count} awards issued (50 per transaction) and baked, by cumulative time\n"
-    )
-    stats.sort_stats("cumulative").print_stats(30)
-    out.write("by own time\n")
-    stats.sort_stats("tottime").print_stats(25)
-    return out.getvalue()
+def _total(values: list[float | None]) -> float | None:
+    return None if any(value is None for value in values) else sum(v or 0.0 for v in values)
 
 
 # --------------------------------------------------------------------------- report
@@ -255,6 +255,33 @@ def table(results: list[ScenarioResult]) -> str:
             f"{result.images:,}",
             str(result.retried_batches),
             f"{result.load_before.split(' / ')[0]} → {result.load_after.split(' / ')[0]}",
+        ]
+        for result in results
+    ]
+    return markdown_table(header, rows)
+
+
+def _ms(value: float | None) -> str:
+    return "?" if value is None else f"{value:.2f}"
+
+
+def cpu_table(results: list[ScenarioResult]) -> str:
+    header = [
+        "Scenario",
+        "Issue: Python CPU ms/award",
+        "Issue: PostgreSQL CPU ms/award",
+        "Bake: Python CPU ms/award",
+        "Bake: PostgreSQL CPU ms/award",
+        "10,000 awards on 2 idle cores (s, estimate)",
+    ]
+    rows = [
+        [
+            result.scenario.label,
+            _ms(result.cpu_ms(result.issue_cpu)),
+            _ms(result.cpu_ms(result.issue_db_cpu)),
+            _ms(result.cpu_ms(result.bake_cpu)),
+            _ms(result.cpu_ms(result.bake_db_cpu)),
+            "?" if result.idle_estimate is None else f"{result.idle_estimate:.0f}",
         ]
         for result in results
     ]
@@ -333,7 +360,7 @@ def main(argv: list[str] | None = None) -> None:
         engine.dispose()
         if arguments.profile:
             tenant = new_tenant(database_url, master_keys, Path(temp))
-            profile = profile_run(database_url, master_keys, tenant, arguments.profile)
+            profile = profile_run(database_url, master_keys, BASE_URL, tenant, arguments.profile)
 
     report["scenarios"] = [result.as_dict() for result in results]
     report["verification"] = checks.as_dict()
@@ -353,6 +380,10 @@ def main(argv: list[str] | None = None) -> None:
     print(f"Load average at start {report['load_average_start']}, at end {load_average()}")
     print()
     print(table(results))
+    print()
+    print("CPU time per award (this script's processes, and their PostgreSQL backends):")
+    print()
+    print(cpu_table(results))
     print()
     verdict = "met" if report["target_met"] else "NOT met"
     print(f"Best: {best:.1f} s for 10,000 awards issued and baked (target < 60 s: {verdict}).")
