@@ -5,6 +5,7 @@ and, in every string it receives (nested lists and dicts included), the characte
 ``core.text`` refuses, so a new field cannot forget the check.
 """
 
+import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Annotated, Any, ClassVar, Self
@@ -44,6 +45,11 @@ def _check_web_url(value: str) -> str:
         raise ValueError("must be an absolute http:// or https:// URL")
     if any(character.isspace() for character in value):
         raise ValueError("must not contain spaces")
+    if re.fullmatch(WEB_URL_PATTERN, value) is None:
+        raise ValueError(
+            "must be http(s):// then a host name (letters, digits, dots, hyphens), an optional "
+            'port, and a path, query or fragment without any of < > " { } | \\ ^ `'
+        )
     return value
 
 
@@ -73,9 +79,14 @@ SPACE_CLASS = r"\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u20
 between Python and the ECMA-262 regular expressions of JSON Schema."""
 TEXT_PATTERN = f"^[^{FORBIDDEN_CLASS}]*[^{FORBIDDEN_CLASS}{SPACE_CLASS}][^{FORBIDDEN_CLASS}]*$"
 """Some visible character (text is trimmed), and none that ``core.text`` refuses."""
+_NOT_IN_IRI = r'<>"{}|\\^`'
+"""ASCII characters an IRI cannot hold (RFC 3987), which JSON-LD canonicalization refuses
+(a regular-expression class: one backslash among them)."""
 WEB_URL_PATTERN = (
-    f"^https?://[A-Za-z0-9.-]+(:[0-9]{{1,5}})?([/?#][^{FORBIDDEN_CLASS}{SPACE_CLASS}]*)?$"
+    "^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?"
+    f"([/?#][^{FORBIDDEN_CLASS}{SPACE_CLASS}{_NOT_IN_IRI}]*)?$"
 )
+"""What ``_check_web_url`` accepts: a URL that is also an IRI N-Quads can write."""
 
 Name = Annotated[
     str,
