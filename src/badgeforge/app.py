@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from badgeforge import __version__
 from badgeforge.access.api import router as access_router
+from badgeforge.audit.api import router as audit_router
 from badgeforge.awards.api import router as awards_router
 from badgeforge.badge_classes.api import router as badge_classes_router
 from badgeforge.badge_classes.api import templates_router
@@ -19,6 +20,7 @@ from badgeforge.issuers.api import router as issuers_router
 from badgeforge.meta import SWAGGER_UI_DIR
 from badgeforge.meta import router as meta_router
 from badgeforge.middleware import HeadAsGet, RequestGuard, install_response_headers
+from badgeforge.observability import install_observability, metrics_router
 from badgeforge.outbound import fetcher_from_settings
 from badgeforge.pages.api import router as pages_router
 from badgeforge.pages.templating import STATIC_DIR as PAGES_STATIC_DIR
@@ -90,18 +92,21 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_request_bytes)
     app.add_middleware(HeadAsGet)
     app.add_middleware(ConditionalRequests)  # If-None-Match -> 304 (public documents)
-    install_response_headers(app)  # outermost: nosniff, CSP, canonical names
+    install_response_headers(app)  # nosniff, CSP, canonical names
+    install_observability(app)  # outermost: X-Request-Id, JSON access log, latency metric
     for router in (
         issuers_router,
         badge_classes_router,
         templates_router,
         awards_router,
         access_router,
+        audit_router,
         public_router,
         ob3_public_router,
         signing_router,
         vcapi_router,
         meta_router,
+        metrics_router,
         pages_router,
         verification_router,
         verify_page_router,

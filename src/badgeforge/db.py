@@ -169,6 +169,7 @@ def import_all_models() -> None:
     """Import every domain's models so ``Base.metadata`` is complete (Alembic, tests)."""
     from badgeforge import idempotency, ratelimit
     from badgeforge.access import models as access_models
+    from badgeforge.audit import models as audit_models
     from badgeforge.awards import models as award_models
     from badgeforge.badge_classes import models as badge_class_models
     from badgeforge.batches import models as batch_models
@@ -178,3 +179,4 @@ def import_all_models() -> None:
 
     del idempotency, ratelimit, access_models, award_models, badge_class_models, issuer_models
     del issuance_models, signing_models, batch_models
+    del audit_models

@@ -5,14 +5,19 @@ its writes; a failed request stores nothing, so it can be retried with the same 
 retry with the same key and an equivalent request replays the stored response (with
 ``Idempotent-Replayed: true``) instead of awarding a badge twice. The same key with a
 different request is refused. Keys are scoped to the organisation and kept 24 hours.
+
+A response carrying a secret (a new API key) names it in ``sealed``: it is stored encrypted
+under the master keys (Fernet), never in clear, and the replay is marked ``no-store``.
 """
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated, Any, TypeVar
 from uuid import UUID, uuid4
 
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from fastapi import Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
@@ -57,6 +62,37 @@ class IdempotentRequest(OrganisationOwned, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
 
+@dataclass(frozen=True)
+class Sealed:
+    """Top-level response fields stored encrypted, with the master keys that seal them."""
+
+    fields: tuple[str, ...]
+    master_keys: tuple[str, ...]
+
+    def _fernet(self) -> MultiFernet:
+        return MultiFernet([Fernet(key) for key in self.master_keys])
+
+    def seal(self, response: dict[str, Any]) -> dict[str, Any]:
+        fernet = self._fernet()
+        return {
+            name: fernet.encrypt(str(value).encode()).decode() if name in self.fields else value
+            for name, value in response.items()
+        }
+
+    def open(self, stored: dict[str, Any]) -> dict[str, Any]:
+        fernet = self._fernet()
+        try:
+            return {
+                name: fernet.decrypt(value.encode()).decode() if name in self.fields else value
+                for name, value in stored.items()
+            }
+        except (InvalidToken, AttributeError) as exc:
+            raise Conflict(
+                "The response to this Idempotency-Key can no longer be opened (the master "
+                "keys changed); use a new key."
+            ) from exc
+
+
 def _fingerprint(request: Request, payload: BaseModel | None) -> str:
     """The request as validated, in canonical form: equivalent bodies give one fingerprint.
 
@@ -77,6 +113,7 @@ def idempotent(
     action: Callable[[], T],
     *,
     status_code: int,
+    sealed: Sealed | None = None,
 ) -> T | JSONResponse:
     """Run ``action`` once per key; a retry gets the stored response back."""
     if key is None:
@@ -101,16 +138,20 @@ def idempotent(
                 "This Idempotency-Key was already used for a different request; "
                 "use a new key for a new request."
             )
-        return JSONResponse(
-            stored.response, status_code=stored.status_code, headers={REPLAY_HEADER: "true"}
-        )
+        headers = {REPLAY_HEADER: "true"}
+        body = stored.response
+        if sealed is not None:
+            body = sealed.open(body)
+            headers["Cache-Control"] = "no-store"
+        return JSONResponse(body, status_code=stored.status_code, headers=headers)
     result = action()
+    response = result.model_dump(mode="json")
     record = IdempotentRequest(
         organisation_id=principal.organisation_id,
         key=key,
         fingerprint=fingerprint,
         status_code=status_code,
-        response=result.model_dump(mode="json"),
+        response=sealed.seal(response) if sealed is not None else response,
         created_at=now,
     )
     try:

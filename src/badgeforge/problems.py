@@ -92,6 +92,16 @@ class Conflict(Problem):
     description = "The request conflicts with the current state of the resource."
 
 
+class PreconditionFailed(Problem):
+    status = 412
+    slug = "precondition-failed"
+    title = "Precondition failed"
+    description = (
+        "The resource changed since the version named in 'If-Match': read it again (GET gives "
+        "the current 'ETag'), reapply your change and send it with that ETag."
+    )
+
+
 class Gone(Problem):
     status = 410
     slug = "gone"
@@ -159,6 +169,7 @@ PROBLEM_TYPES: tuple[type[Problem], ...] = (
     NotAcceptable,
     Conflict,
     Gone,
+    PreconditionFailed,
     PayloadTooLarge,
     UnsupportedMediaType,
     UnprocessableContent,

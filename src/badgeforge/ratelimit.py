@@ -153,6 +153,8 @@ class RedisRateLimiter:
 def rate_limiter_from_settings(settings: Settings, engine: Engine) -> RateLimiter:
     """Redis when ``BADGEFORGE_REDIS_URL`` is set, else the service's database."""
     verify_policy(settings, True), verify_policy(settings, False)  # refuse bad settings early
+    if settings.rate_limit_api:
+        api_policy(settings, True)
     if settings.redis_url:
         return RedisRateLimiter(settings.redis_url)
     return DatabaseRateLimiter(engine)
@@ -231,3 +233,21 @@ def verify_policy(settings: Settings, with_key: bool) -> Policy:
 
 
 VerifyRateLimit = Annotated[Decision | None, Depends(rate_limited(verify_policy))]
+
+
+def api_policy(settings: Settings, with_key: bool) -> Policy:
+    """Every ``/api/v1`` route together, per API key (per client address without one)."""
+    return Policy.parse("api", settings.rate_limit_api)
+
+
+_api_limited = rate_limited(api_policy)
+
+
+def _api_rate_limit(request: Request, response: Response) -> Decision | None:
+    if not request.app.state.settings.rate_limit_api:  # empty: no per-key API quota
+        return None
+    return _api_limited(request, response)
+
+
+API_RATE_LIMIT = Depends(_api_rate_limit)
+"""Put it in an ``/api/v1`` router's ``dependencies`` (one quota per key for all of them)."""

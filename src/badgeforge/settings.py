@@ -5,7 +5,7 @@ Settings are passed to :func:`badgeforge.app.create_app`; nothing imports a glob
 
 from pathlib import Path
 
-from pydantic import AnyHttpUrl, Field, field_validator
+from pydantic import AnyHttpUrl, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from badgeforge.resources import resource_dir
@@ -34,6 +34,21 @@ class Settings(BaseSettings):
     max_image_bytes: int = Field(default=524_288, gt=0, description="Uploaded image size cap.")
     max_image_side: int = Field(default=2048, gt=0, description="Largest image width or height.")
     max_image_pixels: int = Field(default=4_194_304, gt=0, description="Largest width x height.")
+    metrics_enabled: bool = Field(
+        default=True,
+        description="Serve Prometheus metrics at /metrics (bind the service to an internal "
+        "network, or set a metrics token, when the metrics must stay private).",
+    )
+    metrics_token: SecretStr = Field(
+        default=SecretStr(""),
+        description="When set, /metrics needs 'Authorization: Bearer <this token>'.",
+    )
+    rate_limit_api: str = Field(
+        default="",
+        description="Requests per API key to /api/v1 (all its routes together), like "
+        "'1200/minute'; answered 429 with Retry-After beyond. Empty: no per-key quota "
+        "(each request then costs no counter write).",
+    )
     render_workers: int = Field(
         default=2, gt=0, le=64, description="SVG render worker processes (started on demand)."
     )

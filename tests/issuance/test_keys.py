@@ -163,7 +163,7 @@ def full_flow(client: httpx.Client) -> None:
             )
             assert rotated.status_code == 201, rotated.text
         awards.append(client.post("/api/v1/awards", json=body).json())
-        keys = client.get(f"/api/v1/issuers/{issuer['id']}/keys").json()
+        keys = client.get(f"/api/v1/issuers/{issuer['id']}/keys").json()["items"]
         active = next(key for key in keys if key["status"] == "active")
         assert client.post(f"/api/v1/keys/{active['id']}/retire").status_code == 409
         rotated_key = next(key for key in keys if key["status"] == "rotated")

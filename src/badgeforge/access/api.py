@@ -1,18 +1,36 @@
 """HTTP API of the caller's organisation and its API keys."""
 
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
+from fastapi.responses import JSONResponse
 
 from badgeforge.access import service
 from badgeforge.access.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyRead, OrganisationRead
+from badgeforge.audit.service import record as audit
 from badgeforge.contract import links
 from badgeforge.db import SessionDep
+from badgeforge.deps import VaultDep
+from badgeforge.idempotency import IdempotencyKey, Sealed, idempotent
 from badgeforge.pagination import Page, PageDep
-from badgeforge.problems import Conflict, Forbidden, NotFound, Unauthorized, problem_responses
+from badgeforge.problems import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    NotFound,
+    TooManyRequests,
+    Unauthorized,
+    problem_responses,
+)
+from badgeforge.ratelimit import API_RATE_LIMIT
 from badgeforge.security import AdminAccess, ReadAccess
 
-router = APIRouter(prefix="/api/v1", responses=problem_responses(Unauthorized, Forbidden))
+router = APIRouter(
+    prefix="/api/v1",
+    responses=problem_responses(Unauthorized, Forbidden, TooManyRequests),
+    dependencies=[API_RATE_LIMIT],
+)
 
 
 @router.get("/organisation", tags=["access"], summary="Who am I")
@@ -27,31 +45,62 @@ def get_organisation(session: SessionDep, principal: ReadAccess) -> Organisation
     tags=["access"],
     status_code=status.HTTP_201_CREATED,
     summary="Create an API key",
+    response_model=ApiKeyCreated,
     responses={
+        **problem_responses(Conflict),
         201: {
             "links": links("key_id", RevokeApiKey="revoke_api_key_api_v1_api_keys__key_id__delete")
-        }
+        },
     },
 )
 def create_api_key(
-    body: ApiKeyCreate, session: SessionDep, principal: AdminAccess, response: Response
-) -> ApiKeyCreated:
+    request: Request,
+    body: ApiKeyCreate,
+    session: SessionDep,
+    principal: AdminAccess,
+    response: Response,
+    vault: VaultDep,
+    idempotency_key: IdempotencyKey = None,
+) -> ApiKeyCreated | JSONResponse:
     """Create an API key for your organisation. The secret `key` is in this response only.
 
     Scopes: `read`; `issue` (award and revoke, implies read); `manage` (issuers and badge
     classes, implies read); `admin` (API keys, implies all). Needs the `admin` scope.
+    An `Idempotency-Key` makes retries safe: a retry gets the same key back (the stored
+    response is encrypted under the master keys, for 24 hours).
     """
-    key, token = service.create_key(session, principal.organisation_id, body.name, body.scopes)
+
+    def create() -> ApiKeyCreated:
+        key, token = service.create_key(session, principal.organisation_id, body.name, body.scopes)
+        audit(session, principal, "api_key.create", "api_key", key.id, scopes=key.scopes)
+        return ApiKeyCreated(**ApiKeyRead.from_model(key).model_dump(), key=token)
+
     response.headers["Cache-Control"] = "no-store"  # the secret must not sit in any cache
-    return ApiKeyCreated(**ApiKeyRead.from_model(key).model_dump(), key=token)
+    return idempotent(
+        request,
+        session,
+        principal,
+        idempotency_key,
+        body,
+        create,
+        status_code=status.HTTP_201_CREATED,
+        sealed=Sealed(("key",), vault.master_keys),
+    )
 
 
-@router.get("/api-keys", tags=["access"], summary="List API keys")
-def list_api_keys(session: SessionDep, principal: AdminAccess, page: PageDep) -> Page[ApiKeyRead]:
+@router.get(
+    "/api-keys", tags=["access"], summary="List API keys", responses=problem_responses(BadRequest)
+)
+def list_api_keys(
+    session: SessionDep,
+    principal: AdminAccess,
+    page: PageDep,
+    revoked: Annotated[bool | None, Query(description="Only revoked (or active) keys.")] = None,
+) -> Page[ApiKeyRead]:
     """Your organisation's API keys (prefixes only, never secrets), newest first."""
-    keys, total = service.list_keys(session, principal, page)
-    items = [ApiKeyRead.from_model(key) for key in keys]
-    return Page.of(items, total, page)
+    found = service.list_keys(session, principal, page, revoked=revoked)
+    items = [ApiKeyRead.from_model(key) for key in found.rows]
+    return Page.of(items, found, page)
 
 
 @router.delete(
@@ -62,4 +111,6 @@ def list_api_keys(session: SessionDep, principal: AdminAccess, page: PageDep) ->
 )
 def revoke_api_key(key_id: UUID, session: SessionDep, principal: AdminAccess) -> ApiKeyRead:
     """Revoke a key at once; requests with it then answer 401."""
-    return ApiKeyRead.from_model(service.revoke_key(session, principal, key_id))
+    key = service.revoke_key(session, principal, key_id)
+    audit(session, principal, "api_key.revoke", "api_key", key.id)
+    return ApiKeyRead.from_model(key)

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from badgeforge.access.models import ApiKey, Organisation
 from badgeforge.db import RowLock, lock_rows, utcnow
-from badgeforge.pagination import PageParams, fetch_page
+from badgeforge.pagination import PageParams, Slice, keyset_page
 from badgeforge.problems import Conflict, NotFound
 from badgeforge.security import Principal, Scope, generate_key
 
@@ -50,11 +50,24 @@ def _scoped_keys(principal: Principal) -> Select[ApiKey]:
 
 
 def list_keys(
-    session: Session, principal: Principal, params: PageParams
-) -> tuple[list[ApiKey], int]:
-    """The organisation's keys, newest first, revoked ones included."""
-    statement = _scoped_keys(principal).order_by(ApiKey.created_at.desc(), ApiKey.id)
-    return fetch_page(session, statement, params)
+    session: Session, principal: Principal, params: PageParams, *, revoked: bool | None = None
+) -> Slice[ApiKey]:
+    """The organisation's keys, newest first, revoked ones included unless ``revoked``
+    says which."""
+    statement = _scoped_keys(principal)
+    if revoked is not None:
+        revoked_at = ApiKey.revoked_at
+        statement = statement.where(revoked_at.is_not(None) if revoked else revoked_at.is_(None))
+    return keyset_page(
+        session,
+        statement,
+        params,
+        created_at=ApiKey.created_at,
+        id=ApiKey.id,
+        list_key="api-keys",
+        filters={"revoked": revoked},
+        descending=True,
+    )
 
 
 def _lock_organisation(session: Session, principal: Principal) -> None:

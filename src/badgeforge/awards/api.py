@@ -5,9 +5,10 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import JSONResponse
-from pydantic import EmailStr
+from pydantic import AwareDatetime, EmailStr
 from sqlalchemy.orm import Session
 
+from badgeforge.audit.service import record as audit
 from badgeforge.awards import service
 from badgeforge.awards.models import Award
 from badgeforge.awards.schemas import AwardCreate, AwardRead, AwardRevoke
@@ -15,14 +16,25 @@ from badgeforge.contract import links
 from badgeforge.db import SessionDep
 from badgeforge.deps import SettingsDep, VaultDep
 from badgeforge.idempotency import IdempotencyKey, idempotent
+from badgeforge.observability import AWARDS_ISSUED
 from badgeforge.pagination import Page, PageDep
-from badgeforge.problems import Conflict, Forbidden, NotFound, Unauthorized, problem_responses
+from badgeforge.problems import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    NotFound,
+    TooManyRequests,
+    Unauthorized,
+    problem_responses,
+)
+from badgeforge.ratelimit import API_RATE_LIMIT
 from badgeforge.security import IssueAccess, ReadAccess
 
 router = APIRouter(
     prefix="/api/v1/awards",
     tags=["awards"],
-    responses=problem_responses(Unauthorized, Forbidden),
+    responses=problem_responses(Unauthorized, Forbidden, TooManyRequests),
+    dependencies=[API_RATE_LIMIT],
 )
 
 
@@ -69,20 +81,27 @@ def create_award(
     in their wallet. Send an `Idempotency-Key` to retry safely without awarding twice.
     Needs the `issue` scope.
     """
+
+    def create() -> AwardRead:
+        award, issued = service.award(
+            session, principal, body, vault=vault, base_url=settings.base_url
+        )
+        audit(session, principal, "award.create", "award", award.id)
+        AWARDS_ISSUED.labels("api").inc()
+        return AwardRead.from_model(award, issued)
+
     return idempotent(
         request,
         session,
         principal,
         idempotency_key,
         body,
-        lambda: AwardRead.from_model(
-            *service.award(session, principal, body, vault=vault, base_url=settings.base_url)
-        ),
+        create,
         status_code=status.HTTP_201_CREATED,
     )
 
 
-@router.get("", summary="List awards")
+@router.get("", summary="List awards", responses=problem_responses(BadRequest))
 def list_awards(
     session: SessionDep,
     principal: ReadAccess,
@@ -92,19 +111,27 @@ def list_awards(
     revoked: Annotated[
         bool | None, Query(description="Only revoked (or only valid) awards.")
     ] = None,
+    issued_after: Annotated[
+        AwareDatetime | None, Query(description="Issued at or after this time (with a zone).")
+    ] = None,
+    issued_before: Annotated[
+        AwareDatetime | None, Query(description="Issued before this time (with a zone).")
+    ] = None,
 ) -> Page[AwardRead]:
-    """List your organisation's awards, newest first."""
-    rows, total = service.list_awards(
+    """List your organisation's awards, newest first; follow `next` for the next page."""
+    found = service.list_awards(
         session,
         principal,
         page,
         badge_class_id=badge_class_id,
         recipient_email=recipient_email,
         revoked=revoked,
+        issued_after=issued_after,
+        issued_before=issued_before,
     )
-    issued = service.issued_for(session, rows)
-    items = [AwardRead.from_model(row, issued[row.id]) for row in rows]
-    return Page.of(items, total, page)
+    issued = service.issued_for(session, found.rows)
+    items = [AwardRead.from_model(row, issued[row.id]) for row in found.rows]
+    return Page.of(items, found, page)
 
 
 @router.get("/{award_id}", summary="Get an award", responses=problem_responses(NotFound))
@@ -134,15 +161,19 @@ def revoke_award(
     listed in the issuer's `revocationList`, and the OB 3.0 credential's status list bit is
     set. Revocation cannot be undone; revoking a revoked
     award is a conflict, unless it is a retry with the same `Idempotency-Key`."""
+
+    def revoke() -> AwardRead:
+        award = service.revoke(session, principal, award_id, body.reason, vault=vault)
+        audit(session, principal, "award.revoke", "award", award.id)
+        return _read(session, award)
+
     return idempotent(
         request,
         session,
         principal,
         idempotency_key,
         body,
-        lambda: _read(
-            session, service.revoke(session, principal, award_id, body.reason, vault=vault)
-        ),
+        revoke,
         status_code=status.HTTP_200_OK,
     )
 

@@ -17,7 +17,7 @@ from badgeforge.db import RowLock, utcnow
 from badgeforge.issuance import service as issuance
 from badgeforge.issuance import status as issuance_status
 from badgeforge.issuance.models import IssuedAward
-from badgeforge.pagination import PageParams, fetch_page
+from badgeforge.pagination import PageParams, Slice, keyset_page
 from badgeforge.problems import Conflict, UnprocessableContent
 from badgeforge.security import Principal
 from badgeforge.tenancy import ScopedRepository
@@ -81,19 +81,42 @@ def list_awards(
     badge_class_id: UUID | None = None,
     recipient_email: str | None = None,
     revoked: bool | None = None,
-) -> tuple[list[Award], int]:
-    """The organisation's awards, newest first, with optional filters."""
+    issued_after: datetime | None = None,
+    issued_before: datetime | None = None,
+) -> Slice[Award]:
+    """The organisation's awards, newest first, with optional filters (``issued_after`` is
+    inclusive, ``issued_before`` exclusive, both on the award's issue date)."""
     statement = AwardRepository(session, principal).scoped()
     if badge_class_id is not None:
         statement = statement.where(Award.badge_class_id == badge_class_id)
     if recipient_email is not None:
-        statement = statement.where(Award.recipient_email == normalise_email(recipient_email))
+        recipient_email = normalise_email(recipient_email)
+        statement = statement.where(Award.recipient_email == recipient_email)
     if revoked is not None:
         statement = statement.where(
             Award.revoked_at.is_not(None) if revoked else Award.revoked_at.is_(None)
         )
-    statement = statement.order_by(Award.created_at.desc(), Award.id)
-    return fetch_page(session, statement, params)
+    if issued_after is not None:
+        statement = statement.where(Award.issued_on >= issued_after)
+    if issued_before is not None:
+        statement = statement.where(Award.issued_on < issued_before)
+    filters = {
+        "badge_class_id": badge_class_id,
+        "recipient_email": recipient_email,
+        "revoked": revoked,
+        "issued_after": issued_after,
+        "issued_before": issued_before,
+    }
+    return keyset_page(
+        session,
+        statement,
+        params,
+        created_at=Award.created_at,
+        id=Award.id,
+        list_key="awards",
+        filters=filters,
+        descending=True,
+    )
 
 
 def get(session: Session, principal: Principal, award_id: UUID) -> Award:

@@ -3,9 +3,10 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, File, Query, Request, UploadFile, status
+from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
 from fastapi.responses import JSONResponse
 
+from badgeforge.audit.service import record as audit
 from badgeforge.badge_classes import service
 from badgeforge.badge_classes.schemas import (
     BadgeClassCreate,
@@ -16,29 +17,36 @@ from badgeforge.badge_classes.schemas import (
 from badgeforge.contract import IMAGE_UPLOAD, body_link, links
 from badgeforge.db import SessionDep
 from badgeforge.deps import LinksDep, SettingsDep
+from badgeforge.etags import ETAG_HEADER, IfMatch, set_etag
 from badgeforge.idempotency import IdempotencyKey, idempotent
 from badgeforge.images import list_templates, read_upload
 from badgeforge.pagination import Page, PageDep
 from badgeforge.problems import (
+    BadRequest,
     Conflict,
     Forbidden,
     InvalidBadgeImage,
     NotFound,
     PayloadTooLarge,
+    PreconditionFailed,
+    TooManyRequests,
     Unauthorized,
     problem_responses,
 )
+from badgeforge.ratelimit import API_RATE_LIMIT
 from badgeforge.security import ManageAccess, ReadAccess
 
 router = APIRouter(
     prefix="/api/v1/badge-classes",
     tags=["badge classes"],
-    responses=problem_responses(Unauthorized, Forbidden),
+    responses=problem_responses(Unauthorized, Forbidden, TooManyRequests),
+    dependencies=[API_RATE_LIMIT],
 )
 templates_router = APIRouter(
     prefix="/api/v1/badge-templates",
     tags=["badge classes"],
-    responses=problem_responses(Unauthorized, Forbidden),
+    responses=problem_responses(Unauthorized, Forbidden, TooManyRequests),
+    dependencies=[API_RATE_LIMIT],
 )
 
 
@@ -81,45 +89,67 @@ def create_badge_class(
     afterwards with `PUT /api/v1/badge-classes/{id}/image`. Needs the `manage` scope.
     An `Idempotency-Key` makes retries safe.
     """
+
+    def create() -> BadgeClassRead:
+        badge_class = service.create(session, principal, body, settings)
+        audit(session, principal, "badge_class.create", "badge_class", badge_class.id)
+        return BadgeClassRead.from_model(badge_class, links)
+
     return idempotent(
         request,
         session,
         principal,
         idempotency_key,
         body,
-        lambda: BadgeClassRead.from_model(
-            service.create(session, principal, body, settings), links
-        ),
+        create,
         status_code=status.HTTP_201_CREATED,
     )
 
 
-@router.get("", summary="List badge classes")
+@router.get("", summary="List badge classes", responses=problem_responses(BadRequest))
 def list_badge_classes(
     session: SessionDep,
     principal: ReadAccess,
     links: LinksDep,
     page: PageDep,
     issuer_id: Annotated[UUID | None, Query(description="Only this issuer's classes.")] = None,
+    name: Annotated[
+        str | None,
+        Query(min_length=1, max_length=200, description="Only names containing this (any case)."),
+    ] = None,
 ) -> Page[BadgeClassRead]:
-    """List your organisation's badge classes, oldest first."""
-    rows, total = service.list_badge_classes(session, principal, page, issuer_id)
-    items = [BadgeClassRead.from_model(row, links) for row in rows]
-    return Page.of(items, total, page)
+    """List your organisation's badge classes, oldest first; follow `next` for the next page."""
+    found = service.list_badge_classes(session, principal, page, issuer_id, name=name)
+    items = [BadgeClassRead.from_model(row, links) for row in found.rows]
+    return Page.of(items, found, page)
 
 
-@router.get("/{badge_class_id}", summary="Get a badge class", responses=problem_responses(NotFound))
+@router.get(
+    "/{badge_class_id}",
+    summary="Get a badge class",
+    responses={**problem_responses(NotFound), 200: {"headers": ETAG_HEADER}},
+)
 def get_badge_class(
-    badge_class_id: UUID, session: SessionDep, principal: ReadAccess, links: LinksDep
+    badge_class_id: UUID,
+    session: SessionDep,
+    principal: ReadAccess,
+    links: LinksDep,
+    response: Response,
 ) -> BadgeClassRead:
-    """Read one badge class of your organisation."""
-    return BadgeClassRead.from_model(service.get(session, principal, badge_class_id), links)
+    """Read one badge class of your organisation; its `ETag` is the version to send in
+    `If-Match` when you update it."""
+    badge_class = service.get(session, principal, badge_class_id)
+    set_etag(response, badge_class.id, badge_class.version)
+    return BadgeClassRead.from_model(badge_class, links)
 
 
 @router.patch(
     "/{badge_class_id}",
     summary="Update a badge class",
-    responses=problem_responses(NotFound, InvalidBadgeImage),
+    responses={
+        **problem_responses(NotFound, InvalidBadgeImage, PreconditionFailed),
+        200: {"headers": ETAG_HEADER},
+    },
 )
 def update_badge_class(
     badge_class_id: UUID,
@@ -128,9 +158,20 @@ def update_badge_class(
     principal: ManageAccess,
     links: LinksDep,
     settings: SettingsDep,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> BadgeClassRead:
-    """Change some fields. Hosted badges show the change at once, for past awards too."""
-    badge_class = service.update(session, principal, badge_class_id, body, settings)
+    """Change some fields. Hosted badges show the change at once, for past awards too.
+
+    Send the `ETag` of the version you edited in `If-Match`: if someone changed the badge
+    class since, nothing is changed and the answer is `412` (without it, last write wins).
+    """
+    badge_class = service.update(
+        session, principal, badge_class_id, body, settings, if_match=if_match
+    )
+    fields = sorted(body.model_dump(exclude_unset=True))
+    audit(session, principal, "badge_class.update", "badge_class", badge_class.id, fields=fields)
+    set_etag(response, badge_class.id, badge_class.version)
     return BadgeClassRead.from_model(badge_class, links)
 
 
@@ -143,6 +184,7 @@ def update_badge_class(
 def delete_badge_class(badge_class_id: UUID, session: SessionDep, principal: ManageAccess) -> None:
     """Delete a badge class that has never been awarded."""
     service.delete(session, principal, badge_class_id)
+    audit(session, principal, "badge_class.delete", "badge_class", badge_class_id)
 
 
 @router.put(
@@ -167,6 +209,7 @@ def upload_badge_class_image(
     """
     data = read_upload(file, settings.max_image_bytes)
     badge_class = service.set_image(session, principal, badge_class_id, data, settings)
+    audit(session, principal, "badge_class.image", "badge_class", badge_class.id)
     return BadgeClassRead.from_model(badge_class, links)
 
 

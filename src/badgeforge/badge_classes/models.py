@@ -33,3 +33,5 @@ class BadgeClass(OrganisationOwned, Base):
     ob3_proof: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    """Counts changes; the ETag of the badge class (``If-Match`` on PATCH)."""

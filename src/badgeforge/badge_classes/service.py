@@ -3,7 +3,7 @@
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from badgeforge.awards.models import Award
@@ -19,9 +19,10 @@ from badgeforge.badge_classes.schemas import (
 )
 from badgeforge.core.records import BadgeClassRecord
 from badgeforge.db import RowLock
+from badgeforge.etags import check_if_match
 from badgeforge.images import PreparedImage, prepare_upload, render_template
 from badgeforge.issuers.service import IssuerRepository
-from badgeforge.pagination import PageParams, fetch_page
+from badgeforge.pagination import PageParams, Slice, keyset_page
 from badgeforge.problems import Conflict
 from badgeforge.security import Principal
 from badgeforge.settings import Settings
@@ -77,13 +78,30 @@ def create(
 
 
 def list_badge_classes(
-    session: Session, principal: Principal, params: PageParams, issuer_id: UUID | None = None
-) -> tuple[list[BadgeClass], int]:
-    """The organisation's badge classes, oldest first, optionally of one issuer."""
+    session: Session,
+    principal: Principal,
+    params: PageParams,
+    issuer_id: UUID | None = None,
+    *,
+    name: str | None = None,
+) -> Slice[BadgeClass]:
+    """The organisation's badge classes, oldest first, optionally of one issuer or with
+    ``name`` in their name (case-insensitive)."""
     statement = BadgeClassRepository(session, principal).scoped()
     if issuer_id is not None:
         statement = statement.where(BadgeClass.issuer_id == issuer_id)
-    return fetch_page(session, statement.order_by(BadgeClass.created_at, BadgeClass.id), params)
+    if name is not None:
+        lowered = func.lower(BadgeClass.name)
+        statement = statement.where(lowered.contains(name.lower(), autoescape=True))
+    return keyset_page(
+        session,
+        statement,
+        params,
+        created_at=BadgeClass.created_at,
+        id=BadgeClass.id,
+        list_key="badge-classes",
+        filters={"issuer_id": issuer_id, "name": name},
+    )
 
 
 def get(session: Session, principal: Principal, badge_class_id: UUID) -> BadgeClass:
@@ -97,9 +115,17 @@ def update(
     badge_class_id: UUID,
     data: BadgeClassUpdate,
     settings: Settings,
+    *,
+    if_match: str | None = None,
 ) -> BadgeClass:
-    """Change some fields; a template image is re-rendered when the name or design changes."""
-    badge_class = get(session, principal, badge_class_id)
+    """Change some fields; a template image is re-rendered when the name or design changes.
+
+    Only if it is still the version ``if_match`` names (checked on the locked row).
+    """
+    repository = BadgeClassRepository(session, principal)
+    badge_class = repository.get(badge_class_id, lock=RowLock.NO_KEY_UPDATE)
+    check_if_match(if_match, badge_class.id, badge_class.version)
+    badge_class.version += 1
     changes: dict[str, Any] = data.model_dump(exclude_unset=True)
     if data.criteria is not None:
         _set_criteria(badge_class, data.criteria)
@@ -136,9 +162,11 @@ def set_image(
     session: Session, principal: Principal, badge_class_id: UUID, data: bytes, settings: Settings
 ) -> BadgeClass:
     """Replace the image with an uploaded PNG or SVG (checked, sanitised, both forms kept)."""
-    badge_class = get(session, principal, badge_class_id)
+    repository = BadgeClassRepository(session, principal)
+    badge_class = repository.get(badge_class_id, lock=RowLock.NO_KEY_UPDATE)
     _apply_image(badge_class, prepare_upload(data, settings))
     badge_class.image_template = None
+    badge_class.version += 1
     session.flush()
     return badge_class
 

@@ -1,33 +1,41 @@
 """HTTP API of issuer profiles."""
 
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, File, Request, UploadFile, status
+from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
 from fastapi.responses import JSONResponse
 
+from badgeforge.audit.service import record as audit
 from badgeforge.contract import IMAGE_UPLOAD, body_link, links
 from badgeforge.db import SessionDep
 from badgeforge.deps import LinksDep, SettingsDep
+from badgeforge.etags import ETAG_HEADER, IfMatch, set_etag
 from badgeforge.idempotency import IdempotencyKey, idempotent
 from badgeforge.images import read_upload
 from badgeforge.issuers import service
 from badgeforge.issuers.schemas import IssuerCreate, IssuerRead, IssuerUpdate
 from badgeforge.pagination import Page, PageDep
 from badgeforge.problems import (
+    BadRequest,
     Conflict,
     Forbidden,
     InvalidBadgeImage,
     NotFound,
     PayloadTooLarge,
+    PreconditionFailed,
+    TooManyRequests,
     Unauthorized,
     problem_responses,
 )
+from badgeforge.ratelimit import API_RATE_LIMIT
 from badgeforge.security import ManageAccess, ReadAccess
 
 router = APIRouter(
     prefix="/api/v1/issuers",
     tags=["issuers"],
-    responses=problem_responses(Unauthorized, Forbidden),
+    responses=problem_responses(Unauthorized, Forbidden, TooManyRequests),
+    dependencies=[API_RATE_LIMIT],
 )
 
 
@@ -68,45 +76,79 @@ def create_issuer(
 
     Needs the `manage` scope. An `Idempotency-Key` makes retries safe.
     """
+
+    def create() -> IssuerRead:
+        issuer = service.create(session, principal, body)
+        audit(session, principal, "issuer.create", "issuer", issuer.id)
+        return IssuerRead.from_model(issuer, links)
+
     return idempotent(
         request,
         session,
         principal,
         idempotency_key,
         body,
-        lambda: IssuerRead.from_model(service.create(session, principal, body), links),
+        create,
         status_code=status.HTTP_201_CREATED,
     )
 
 
-@router.get("", summary="List issuers")
+@router.get("", summary="List issuers", responses=problem_responses(BadRequest))
 def list_issuers(
-    session: SessionDep, principal: ReadAccess, links: LinksDep, page: PageDep
+    session: SessionDep,
+    principal: ReadAccess,
+    links: LinksDep,
+    page: PageDep,
+    name: Annotated[
+        str | None,
+        Query(min_length=1, max_length=200, description="Only names containing this (any case)."),
+    ] = None,
 ) -> Page[IssuerRead]:
-    """List your organisation's issuers, oldest first."""
-    issuers, total = service.list_issuers(session, principal, page)
-    items = [IssuerRead.from_model(issuer, links) for issuer in issuers]
-    return Page.of(items, total, page)
+    """List your organisation's issuers, oldest first; follow `next` for the next page."""
+    found = service.list_issuers(session, principal, page, name=name)
+    items = [IssuerRead.from_model(issuer, links) for issuer in found.rows]
+    return Page.of(items, found, page)
 
 
-@router.get("/{issuer_id}", summary="Get an issuer", responses=problem_responses(NotFound))
+@router.get(
+    "/{issuer_id}",
+    summary="Get an issuer",
+    responses={**problem_responses(NotFound), 200: {"headers": ETAG_HEADER}},
+)
 def get_issuer(
-    issuer_id: UUID, session: SessionDep, principal: ReadAccess, links: LinksDep
+    issuer_id: UUID, session: SessionDep, principal: ReadAccess, links: LinksDep, response: Response
 ) -> IssuerRead:
-    """Read one issuer profile of your organisation."""
-    return IssuerRead.from_model(service.get(session, principal, issuer_id), links)
+    """Read one issuer profile of your organisation; its `ETag` is the version to send in
+    `If-Match` when you update it."""
+    issuer = service.get(session, principal, issuer_id)
+    set_etag(response, issuer.id, issuer.version)
+    return IssuerRead.from_model(issuer, links)
 
 
-@router.patch("/{issuer_id}", summary="Update an issuer", responses=problem_responses(NotFound))
+@router.patch(
+    "/{issuer_id}",
+    summary="Update an issuer",
+    responses={**problem_responses(NotFound, PreconditionFailed), 200: {"headers": ETAG_HEADER}},
+)
 def update_issuer(
     issuer_id: UUID,
     body: IssuerUpdate,
     session: SessionDep,
     principal: ManageAccess,
     links: LinksDep,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> IssuerRead:
-    """Change some fields of an issuer profile; the hosted profile changes at once."""
-    return IssuerRead.from_model(service.update(session, principal, issuer_id, body), links)
+    """Change some fields of an issuer profile; the hosted profile changes at once.
+
+    Send the `ETag` of the version you edited in `If-Match`: if someone changed the issuer
+    since, nothing is changed and the answer is `412` (without `If-Match`, last write wins).
+    """
+    issuer = service.update(session, principal, issuer_id, body, if_match=if_match)
+    fields = sorted(body.model_dump(exclude_unset=True))
+    audit(session, principal, "issuer.update", "issuer", issuer.id, fields=fields)
+    set_etag(response, issuer.id, issuer.version)
+    return IssuerRead.from_model(issuer, links)
 
 
 @router.delete(
@@ -118,6 +160,7 @@ def update_issuer(
 def delete_issuer(issuer_id: UUID, session: SessionDep, principal: ManageAccess) -> None:
     """Delete an issuer that has no badge classes (awarded badges must stay verifiable)."""
     service.delete(session, principal, issuer_id)
+    audit(session, principal, "issuer.delete", "issuer", issuer_id)
 
 
 @router.put(
@@ -145,4 +188,5 @@ def upload_issuer_image(
     """Set the issuer's logo. SVG is sanitised (no scripts, no external references)."""
     data = read_upload(file, settings.max_image_bytes)
     issuer = service.set_image(session, principal, issuer_id, data, settings)
+    audit(session, principal, "issuer.image", "issuer", issuer.id)
     return IssuerRead.from_model(issuer, links)

@@ -3,7 +3,7 @@
 from datetime import datetime
 from uuid import UUID, uuid4
 
-from sqlalchemy import LargeBinary, String, Text
+from sqlalchemy import Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from badgeforge.db import Base, UTCDateTime, utcnow
@@ -29,3 +29,5 @@ class Issuer(OrganisationOwned, Base):
     ob3_status: Mapped[str] = mapped_column(String(16), default="bitstring")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    """Counts changes; the ETag of the issuer (``If-Match`` on PATCH)."""

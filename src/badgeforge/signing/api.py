@@ -1,10 +1,12 @@
 """HTTP API of issuers' signing keys: list, rotate, retire. Private keys never leave."""
 
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import JSONResponse
 
+from badgeforge.audit.service import record as audit
 from badgeforge.contract import links
 from badgeforge.core.keys import KeyAlgorithm
 from badgeforge.db import SessionDep
@@ -12,27 +14,54 @@ from badgeforge.deps import LinksDep, VaultDep
 from badgeforge.idempotency import IdempotencyKey, idempotent
 from badgeforge.issuance import status as status_lists
 from badgeforge.issuers.service import IssuerRepository
-from badgeforge.problems import Conflict, Forbidden, NotFound, Unauthorized, problem_responses
+from badgeforge.pagination import Page, PageDep
+from badgeforge.problems import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    NotFound,
+    TooManyRequests,
+    Unauthorized,
+    problem_responses,
+)
+from badgeforge.ratelimit import API_RATE_LIMIT
 from badgeforge.security import ManageAccess, ReadAccess
 from badgeforge.signing import service
+from badgeforge.signing.models import KeyStatus
 from badgeforge.signing.schemas import KeyRotate, SigningKeyRead
 
 router = APIRouter(
     prefix="/api/v1",
     tags=["signing keys"],
-    responses=problem_responses(Unauthorized, Forbidden, NotFound),
+    responses=problem_responses(Unauthorized, Forbidden, NotFound, TooManyRequests),
+    dependencies=[API_RATE_LIMIT],
 )
 
 
-@router.get("/issuers/{issuer_id}/keys", summary="List an issuer's signing keys")
+@router.get(
+    "/issuers/{issuer_id}/keys",
+    summary="List an issuer's signing keys",
+    responses=problem_responses(BadRequest),
+)
 def list_keys(
-    issuer_id: UUID, session: SessionDep, principal: ReadAccess, links: LinksDep
-) -> list[SigningKeyRead]:
+    issuer_id: UUID,
+    session: SessionDep,
+    principal: ReadAccess,
+    links: LinksDep,
+    page: PageDep,
+    key_status: Annotated[
+        KeyStatus | None, Query(alias="status", description="Only keys in this state.")
+    ] = None,
+    algorithm: Annotated[KeyAlgorithm | None, Query(description="Only this algorithm.")] = None,
+) -> Page[SigningKeyRead]:
     """The issuer's public keys, newest first: the active Ed25519 and RSA keys (made at its
     first award), and rotated or retired ones. Private keys are never returned."""
     issuer = IssuerRepository(session, principal).get(issuer_id)
-    keys = service.list_keys(session, principal, issuer.id)
-    return [SigningKeyRead.from_model(key, links) for key in keys]
+    found = service.page_keys(
+        session, principal, issuer.id, page, status=key_status, algorithm=algorithm
+    )
+    items = [SigningKeyRead.from_model(key, links) for key in found.rows]
+    return Page.of(items, found, page)
 
 
 @router.post(
@@ -69,6 +98,14 @@ def rotate_key(
         key = service.rotate(session, vault, issuer, body.algorithm)
         if body.algorithm is KeyAlgorithm.ED25519:  # status lists are signed with it
             status_lists.sign_lists_again(session, vault, issuer)
+        audit(
+            session,
+            principal,
+            "signing_key.rotate",
+            "signing_key",
+            key.id,
+            issuer_id=str(issuer.id),
+        )
         return SigningKeyRead.from_model(key, links)
 
     return idempotent(
@@ -93,4 +130,6 @@ def retire_key(
 ) -> SigningKeyRead:
     """Withdraw a rotated key (for example a compromised one): it is no longer published, so
     what it signed no longer verifies. An active key must be rotated first (409)."""
-    return SigningKeyRead.from_model(service.retire(session, principal, key_id), links)
+    key = service.retire(session, principal, key_id)
+    audit(session, principal, "signing_key.retire", "signing_key", key.id)
+    return SigningKeyRead.from_model(key, links)

@@ -24,6 +24,7 @@ from badgeforge.core.keys import (
 )
 from badgeforge.db import RowLock, lock_rows, utcnow
 from badgeforge.issuers.models import Issuer
+from badgeforge.pagination import PageParams, Slice, keyset_page
 from badgeforge.problems import Conflict, NotFound
 from badgeforge.security import Principal
 from badgeforge.signing.models import KeyStatus, SigningKey
@@ -117,6 +118,34 @@ def list_keys(session: Session, principal: Principal, issuer_id: UUID) -> list[S
     repository = SigningKeyRepository(session, principal)
     statement = repository.scoped().where(SigningKey.issuer_id == issuer_id)
     return list(session.scalars(statement.order_by(SigningKey.created_at.desc())))
+
+
+def page_keys(
+    session: Session,
+    principal: Principal,
+    issuer_id: UUID,
+    params: PageParams,
+    *,
+    status: KeyStatus | None = None,
+    algorithm: KeyAlgorithm | None = None,
+) -> Slice[SigningKey]:
+    """One page of an issuer's keys, newest first, optionally of one status or algorithm."""
+    statement = SigningKeyRepository(session, principal).scoped()
+    statement = statement.where(SigningKey.issuer_id == issuer_id)
+    if status is not None:
+        statement = statement.where(SigningKey.status == status)
+    if algorithm is not None:
+        statement = statement.where(SigningKey.algorithm == algorithm)
+    return keyset_page(
+        session,
+        statement,
+        params,
+        created_at=SigningKey.created_at,
+        id=SigningKey.id,
+        list_key=f"signing-keys:{issuer_id}",
+        filters={"status": status, "algorithm": algorithm},
+        descending=True,
+    )
 
 
 def rotate(

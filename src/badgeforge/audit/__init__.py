@@ -1,0 +1,1 @@
+"""Audit log: who did what, when, through which API key (admins read it)."""
