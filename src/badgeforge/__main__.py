@@ -7,6 +7,7 @@ reseal-keys | openapi``
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from uuid import UUID
 
 from pydantic import AnyHttpUrl
@@ -193,6 +194,16 @@ def build_parser() -> argparse.ArgumentParser:
         required=True,
         choices=["read", "issue", "manage", "admin"],
     )
+    batch = commands.add_parser(
+        "award-batch",
+        help="award a badge class to every recipient of a CSV file (email/courriel, "
+        "narrative/récit, evidence_url, evidence_name, issued_on/date), with a progress bar; "
+        "exits 1 if some row failed",
+    )
+    batch.add_argument("file", type=Path)
+    batch.add_argument("--badge-class", type=UUID, required=True)
+    batch.add_argument("--organisation", type=UUID, default=None)
+    batch.add_argument("--ob3-proof", choices=["data-integrity", "vc-jwt"], default=None)
     return parser
 
 
@@ -220,6 +231,18 @@ def main(argv: Sequence[str] | None = None) -> None:
         _create_key(settings, arguments.organisation, arguments.name, arguments.scopes)
     elif arguments.command == "reseal-keys":
         _reseal_keys(settings)
+    elif arguments.command == "award-batch":
+        from badgeforge.batches.cli import award_batch
+
+        sys.exit(
+            award_batch(
+                settings,
+                arguments.file,
+                arguments.badge_class,
+                arguments.organisation,
+                arguments.ob3_proof,
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -183,13 +183,12 @@ def run_batch(
     vault = _vault(settings)
     while True:
         with factory() as session:
-            counts = dict(
-                session.execute(
-                    select(AwardBatchRow.state, func.count())
-                    .where(AwardBatchRow.batch_id == batch_id)
-                    .group_by(AwardBatchRow.state)
-                ).tuples()
+            found = session.execute(
+                select(AwardBatchRow.state, func.count())
+                .where(AwardBatchRow.batch_id == batch_id)
+                .group_by(AwardBatchRow.state)
             )
+            counts: dict[str, int] = dict(found.all())
         pending = counts.get(RowState.PENDING.value, 0)
         if on_progress is not None:
             on_progress(sum(counts.values()) - pending, sum(counts.values()))
