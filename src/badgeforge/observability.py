@@ -221,7 +221,8 @@ class Observability:
             "duration_ms": round(seconds * 1000, 2),
             "key_prefix": _key_prefix(headers),
         }
-        access_logger.info("request", extra={"fields": fields})
+        extra = {"fields": fields, "request_id": current_request_id()}
+        access_logger.info("request", extra=extra)
 
     def _route(self, scope: Scope) -> str:
         """The matched route's template (bounded label set), or ``unmatched``."""
