@@ -5,6 +5,7 @@ reseal-keys | openapi``
 """
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,8 +26,11 @@ def _settings() -> Settings:
 
 
 def _serve(settings: Settings, arguments: argparse.Namespace) -> None:
+    from badgeforge.jobs.worker import runs_in_process, start_thread
     from badgeforge.serving import serve_workers
 
+    if runs_in_process(settings):  # SQLite by default: the demo needs no second process
+        start_thread(settings)
     serve_workers(
         settings,
         host=arguments.host,
@@ -180,6 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="re-encrypt every issuer private key under the first of BADGEFORGE_MASTER_KEYS",
     )
     commands.add_parser("openapi", help="print the OpenAPI document of the HTTP API")
+    commands.add_parser(
+        "worker", help="run background work (webhook deliveries, expiry scan) until SIGTERM"
+    )
     down = commands.add_parser("downgrade", help="downgrade the schema to a revision")
     down.add_argument("revision", help="an Alembic revision, or 'base' for an empty schema")
     org = commands.add_parser("create-organisation", help="create a tenant and its admin key")
@@ -231,6 +238,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         _create_key(settings, arguments.organisation, arguments.name, arguments.scopes)
     elif arguments.command == "reseal-keys":
         _reseal_keys(settings)
+    elif arguments.command == "worker":
+        from badgeforge.jobs.worker import run_process
+
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+        run_process(settings)
     elif arguments.command == "award-batch":
         from badgeforge.batches.cli import award_batch
 

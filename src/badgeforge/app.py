@@ -33,6 +33,7 @@ from badgeforge.settings import Settings
 from badgeforge.signing.api import router as signing_router
 from badgeforge.signing.vault import vault_from_settings
 from badgeforge.vcapi.api import router as vcapi_router
+from badgeforge.webhooks.api import router as webhooks_router
 from badgeforge.verification.api import router as verification_router
 from badgeforge.verification.pages import router as verify_page_router
 
@@ -55,6 +56,7 @@ TAGS = [
     {"name": "verification", "description": "Verify any Open Badge, from any issuer."},
     {"name": "signing keys", "description": "Issuers' signing keys: rotation and retirement."},
     {"name": "access", "description": "Your organisation and its API keys."},
+    {"name": "webhooks", "description": "Signed event notifications (Standard Webhooks)."},
     {"name": "public", "description": "Unauthenticated hosted badges, for wallets and verifiers."},
     {"name": "service", "description": "Health and problem type documentation."},
 ]
@@ -105,6 +107,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         ob3_public_router,
         signing_router,
         vcapi_router,
+        webhooks_router,
         meta_router,
         metrics_router,
         pages_router,

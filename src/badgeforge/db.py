@@ -175,8 +175,12 @@ def import_all_models() -> None:
     from badgeforge.batches import models as batch_models
     from badgeforge.issuance import models as issuance_models
     from badgeforge.issuers import models as issuer_models
+    from badgeforge.jobs import models as job_models
     from badgeforge.signing import models as signing_models
 
     del idempotency, ratelimit, access_models, award_models, badge_class_models, issuer_models
     del issuance_models, signing_models, batch_models
+    from badgeforge.webhooks import models as webhook_models
+
+    del job_models, webhook_models
     del audit_models

@@ -127,6 +127,31 @@ class Settings(BaseSettings):
         "Cache-Control says (so a revocation is seen within this delay).",
     )
 
+    inprocess_worker: bool | None = Field(
+        default=None,
+        description="Run one background worker thread (webhook deliveries, periodic jobs) "
+        "inside `badgeforge serve`/`demo`. Default: yes on SQLite, no on PostgreSQL (run "
+        "`badgeforge worker` processes there).",
+    )
+    worker_poll_seconds: float = Field(
+        default=1.0, gt=0, le=60, description="Worker: pause when no work source had work."
+    )
+    webhook_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=60, description="Webhook delivery: wall clock of one attempt."
+    )
+    webhook_retry_delays_seconds: list[float] = Field(
+        default=[5, 300, 1800, 7200, 18000, 36000, 36000, 36000, 36000, 36000, 36000],
+        min_length=1,
+        description="Webhook delivery: wait before each retry (jittered by +/-20%); after "
+        "the last one fails, the endpoint is disabled. Default: about 2.8 days in all.",
+    )
+    webhook_concurrency: int = Field(
+        default=8, gt=0, le=64, description="Webhook deliveries a worker sends at once."
+    )
+    expiry_scan_seconds: float = Field(
+        default=60.0, gt=0, description="Worker: how often expired awards are looked for."
+    )
+
     @field_validator("public_base_url")
     @classmethod
     def _no_path(cls, value: AnyHttpUrl) -> AnyHttpUrl:

@@ -19,8 +19,10 @@ from badgeforge.issuance import status as issuance_status
 from badgeforge.issuance.models import IssuedAward
 from badgeforge.pagination import PageParams, Slice, keyset_page
 from badgeforge.problems import Conflict, UnprocessableContent
+from badgeforge.public.links import PublicLinks
 from badgeforge.security import Principal
 from badgeforge.tenancy import ScopedRepository
+from badgeforge.webhooks import events as webhook_events
 
 CLOCK_SKEW = timedelta(minutes=5)
 
@@ -70,7 +72,15 @@ def award(
         evidence=[item.model_dump(exclude_none=True) for item in data.evidence],
     )
     AwardRepository(session, principal).add(record)
-    return record, issuance.issue(session, vault, base_url, record, proof=data.ob3_proof)
+    issued = issuance.issue(session, vault, base_url, record, proof=data.ob3_proof)
+    webhook_events.award_event(
+        session, record, webhook_events.EventType.AWARD_ISSUED, assertion_url=_url(issued)
+    )
+    return record, issued
+
+
+def _url(issued: IssuedAward | None) -> str | None:
+    return PublicLinks(issued.base_url).assertion(issued.award_id) if issued else None
 
 
 def list_awards(
@@ -153,6 +163,9 @@ def revoke(
     issued = issuance.issued(session, record.id)
     if issued is not None:
         issuance_status.publish_revocation(session, vault, issued)
+    webhook_events.award_event(
+        session, record, webhook_events.EventType.AWARD_REVOKED, assertion_url=_url(issued)
+    )
     return record
 
 

@@ -1,0 +1,176 @@
+"""HTTP API of webhook endpoints and their delivery log."""
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query, status
+
+from badgeforge.db import SessionDep
+from badgeforge.deps import SettingsDep, VaultDep
+from badgeforge.pagination import Page, PageDep
+from badgeforge.problems import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    Unauthorized,
+    UnprocessableContent,
+    problem_responses,
+)
+from badgeforge.security import ManageAccess, ReadAccess
+from badgeforge.webhooks import service
+from badgeforge.webhooks.models import DeliveryStatus, WebhookDelivery
+from badgeforge.webhooks.schemas import (
+    DeliveryRead,
+    SecretRotated,
+    SecretRotation,
+    WebhookEndpointCreate,
+    WebhookEndpointCreated,
+    WebhookEndpointRead,
+    WebhookEndpointUpdate,
+)
+
+router = APIRouter(
+    prefix="/api/v1", tags=["webhooks"], responses=problem_responses(Unauthorized, Forbidden)
+)
+ENDPOINT = "/webhook-endpoints/{endpoint_id}"
+
+
+def _delivery(session: SessionDep, delivery: WebhookDelivery) -> DeliveryRead:
+    event_type = service.event_types(session, [delivery])[delivery.event_id]
+    return DeliveryRead.of(
+        delivery, event_type, service.attempts_of(session, [delivery])[delivery.id]
+    )
+
+
+@router.post(
+    "/webhook-endpoints",
+    status_code=status.HTTP_201_CREATED,
+    summary="Create a webhook endpoint",
+    responses=problem_responses(UnprocessableContent),
+)
+def create_endpoint(
+    body: WebhookEndpointCreate,
+    session: SessionDep,
+    principal: ManageAccess,
+    settings: SettingsDep,
+    vault: VaultDep,
+) -> WebhookEndpointCreated:
+    """Subscribe a URL to events; the answer shows its `whsec_` signing secret, once.
+
+    Needs the `manage` scope. Deliveries follow Standard Webhooks (`webhook-id`,
+    `webhook-timestamp`, `webhook-signature`).
+    """
+    endpoint, secret = service.create(session, principal, body, settings=settings, vault=vault)
+    read = WebhookEndpointRead.from_model(endpoint)
+    return WebhookEndpointCreated(**read.model_dump(), secret=secret)
+
+
+@router.get("/webhook-endpoints", summary="List webhook endpoints")
+def list_endpoints(
+    session: SessionDep, principal: ReadAccess, page: PageDep
+) -> Page[WebhookEndpointRead]:
+    """Your organisation's webhook endpoints, oldest first (never their secrets)."""
+    found = service.list_endpoints(session, principal, page)
+    return Page.of([WebhookEndpointRead.from_model(e) for e in found.rows], found, page)
+
+
+@router.get(ENDPOINT, summary="Get a webhook endpoint", responses=problem_responses(NotFound))
+def get_endpoint(
+    endpoint_id: UUID, session: SessionDep, principal: ReadAccess
+) -> WebhookEndpointRead:
+    """One endpoint; `disabled_reason` says why failures disabled it, if they did."""
+    return WebhookEndpointRead.from_model(service.get(session, principal, endpoint_id))
+
+
+@router.patch(
+    ENDPOINT,
+    summary="Update a webhook endpoint",
+    responses=problem_responses(NotFound, UnprocessableContent),
+)
+def update_endpoint(
+    endpoint_id: UUID,
+    body: WebhookEndpointUpdate,
+    session: SessionDep,
+    principal: ManageAccess,
+    settings: SettingsDep,
+) -> WebhookEndpointRead:
+    """Change the URL, events or description; `enabled: true` re-enables a disabled endpoint."""
+    endpoint = service.update_endpoint(session, principal, endpoint_id, body, settings=settings)
+    return WebhookEndpointRead.from_model(endpoint)
+
+
+@router.delete(
+    ENDPOINT,
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete a webhook endpoint",
+    responses=problem_responses(NotFound),
+)
+def delete_endpoint(endpoint_id: UUID, session: SessionDep, principal: ManageAccess) -> None:
+    """Delete an endpoint, its pending deliveries and its log."""
+    service.delete(session, principal, endpoint_id)
+
+
+@router.post(
+    f"{ENDPOINT}/rotate-secret",
+    summary="Rotate a webhook endpoint's secret",
+    responses=problem_responses(NotFound),
+)
+def rotate_secret(
+    endpoint_id: UUID,
+    body: SecretRotation,
+    session: SessionDep,
+    principal: ManageAccess,
+    vault: VaultDep,
+) -> SecretRotated:
+    """A new signing secret (shown once); the old one also signs during `overlap_seconds`."""
+    endpoint, secret = service.rotate_secret(
+        session, principal, endpoint_id, body.overlap_seconds, vault=vault
+    )
+    return SecretRotated(
+        id=endpoint.id,
+        secret=secret,
+        previous_secret_expires_at=endpoint.previous_secret_expires_at,
+    )
+
+
+@router.post(
+    f"{ENDPOINT}/test",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Send a test event",
+    responses=problem_responses(NotFound, Conflict),
+)
+def test_endpoint(endpoint_id: UUID, session: SessionDep, principal: ManageAccess) -> DeliveryRead:
+    """Queue a signed `webhook.test` event for this endpoint; its log shows the outcome."""
+    return _delivery(session, service.send_test(session, principal, endpoint_id))
+
+
+@router.get(
+    f"{ENDPOINT}/deliveries",
+    summary="List a webhook endpoint's deliveries",
+    responses=problem_responses(NotFound),
+)
+def list_deliveries(
+    endpoint_id: UUID,
+    session: SessionDep,
+    principal: ReadAccess,
+    page: PageDep,
+    delivery_status: Annotated[DeliveryStatus | None, Query(alias="status")] = None,
+) -> Page[DeliveryRead]:
+    """The delivery log, newest first: event, attempts, status codes, durations, errors."""
+    found = service.list_deliveries(session, principal, endpoint_id, page, status=delivery_status)
+    deliveries = found.rows
+    types = service.event_types(session, deliveries)
+    logs = service.attempts_of(session, deliveries)
+    items = [DeliveryRead.of(d, types[d.event_id], logs[d.id]) for d in deliveries]
+    return Page.of(items, found, page)
+
+
+@router.post(
+    "/webhook-deliveries/{delivery_id}/redeliver",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Redeliver a webhook",
+    responses=problem_responses(NotFound, Conflict),
+)
+def redeliver(delivery_id: UUID, session: SessionDep, principal: ManageAccess) -> DeliveryRead:
+    """Send a delivery again (same `webhook-id`), with a fresh retry schedule."""
+    return _delivery(session, service.redeliver(session, principal, delivery_id))

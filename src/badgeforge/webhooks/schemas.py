@@ -1,0 +1,138 @@
+"""Request and response shapes of the webhook API."""
+
+from datetime import datetime
+from typing import Annotated, Self
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+from badgeforge.fields import PartialUpdate, RequestModel, ShortText, WebUrl
+from badgeforge.webhooks.events import EventType
+from badgeforge.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+
+MAX_OVERLAP_SECONDS = 7 * 86_400
+EventTypes = Annotated[
+    list[EventType],
+    Field(
+        min_length=1,
+        max_length=len(EventType),
+        description="Events sent to this endpoint. `badge_class.published` and "
+        "`badge_class.archived` are reserved for the co-design workflow (not sent yet).",
+    ),
+]
+
+
+class WebhookEndpointCreate(RequestModel):
+    """A new webhook endpoint."""
+
+    url: WebUrl = Field(
+        description="https URL receiving the POSTs (http only for loopback, in development)."
+    )
+    event_types: EventTypes = Field(
+        default_factory=lambda: [
+            EventType.AWARD_ISSUED,
+            EventType.AWARD_REVOKED,
+            EventType.AWARD_EXPIRED,
+        ]
+    )
+    description: ShortText | None = None
+
+
+class WebhookEndpointUpdate(PartialUpdate):
+    """Changes to an endpoint; `enabled: true` re-enables one disabled after failures."""
+
+    required_fields = ("url", "event_types", "enabled")
+
+    url: WebUrl | None = None
+    event_types: EventTypes | None = None
+    description: ShortText | None = None
+    enabled: bool | None = None
+
+
+class SecretRotation(RequestModel):
+    """How long the previous secret keeps signing next to the new one."""
+
+    overlap_seconds: int = Field(default=86_400, ge=0, le=MAX_OVERLAP_SECONDS)
+
+
+class WebhookEndpointRead(BaseModel):
+    """A webhook endpoint (never its secret)."""
+
+    id: UUID
+    url: str
+    description: str | None
+    event_types: list[str]
+    enabled: bool
+    disabled_at: datetime | None = Field(description="When failures disabled it, if they did.")
+    disabled_reason: str | None = Field(description="Why it was disabled, for its owner.")
+    previous_secret_expires_at: datetime | None = Field(
+        description="Until then the previous secret signs too (after a rotation)."
+    )
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_model(cls, endpoint: WebhookEndpoint) -> Self:
+        return cls.model_validate(endpoint, from_attributes=True)
+
+
+class WebhookEndpointCreated(WebhookEndpointRead):
+    """A new endpoint with its signing secret, shown this once."""
+
+    secret: str = Field(description="`whsec_…`: verify signatures with it (shown once).")
+
+
+class SecretRotated(BaseModel):
+    """The new signing secret (shown once) and the end of the overlap."""
+
+    id: UUID
+    secret: str
+    previous_secret_expires_at: datetime | None
+
+
+class AttemptRead(BaseModel):
+    """One HTTP request of a delivery."""
+
+    attempt: int
+    status_code: int | None
+    duration_ms: int
+    error: str | None
+    started_at: datetime
+
+    @classmethod
+    def from_model(cls, attempt: WebhookAttempt) -> Self:
+        return cls.model_validate(attempt, from_attributes=True)
+
+
+class DeliveryRead(BaseModel):
+    """One event to one endpoint, with its attempts (newest first)."""
+
+    id: UUID
+    endpoint_id: UUID
+    event_id: UUID = Field(description="Sent as `webhook-id`, the same on every attempt.")
+    event_type: str
+    status: str = Field(description="`pending`, `delivered` or `failed`.")
+    attempts: int
+    next_attempt_at: datetime | None
+    last_status_code: int | None
+    last_error: str | None
+    delivered_at: datetime | None
+    created_at: datetime
+    log: list[AttemptRead]
+
+    @classmethod
+    def of(cls, delivery: WebhookDelivery, event_type: str, log: list[WebhookAttempt]) -> Self:
+        return cls(
+            id=delivery.id,
+            endpoint_id=delivery.endpoint_id,
+            event_id=delivery.event_id,
+            event_type=event_type,
+            status=delivery.status,
+            attempts=delivery.attempts,
+            next_attempt_at=delivery.next_attempt_at,
+            last_status_code=delivery.last_status_code,
+            last_error=delivery.last_error,
+            delivered_at=delivery.delivered_at,
+            created_at=delivery.created_at,
+            log=[AttemptRead.from_model(attempt) for attempt in log],
+        )
