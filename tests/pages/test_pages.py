@@ -1,7 +1,9 @@
 # ruff: noqa: RUF001 - French typography in the expected texts
 """The public human pages over HTTP: content in French and English, masking, verdicts."""
 
+import html
 import json
+import re
 from uuid import uuid4
 
 import html5lib
@@ -24,6 +26,24 @@ def page(client: TestClient, path: str, **headers: str) -> str:
     body = response.text
     html5lib.HTMLParser(strict=True).parse(body)  # raises on any parse error
     return body
+
+
+def checks(body: str) -> list[tuple[str, str, str]]:
+    """(id, status, message) of the award's named checks (the first list of checks)."""
+    section = body.split('<ul class="checks">', 1)[1].split("</ul>", 1)[0]
+    found = re.findall(
+        r'<li class="check check-(\w+)" data-check="(\w+)">.*?'
+        r'<span class="check-message">(.*?)</span>',
+        section,
+        re.DOTALL,
+    )
+    return [(check, status, html.unescape(message)) for status, check, message in found]
+
+
+def formats(body: str) -> dict[str, str]:
+    """Each format's outcome (``passed`` or ``failed``) as the page shows it."""
+    found = re.findall(r'<li class="check check-(\w+)" data-format="(\w+)">', body)
+    return {name: status for status, name in found}
 
 
 def paths(badges: Badges) -> list[str]:
@@ -56,7 +76,7 @@ class TestAwardPage:
             'alt="Image du badge « Sécurité et hygiène au travail » délivré par ESAT Les',
         ):
             assert text in body, text
-        assert "Recommandations" not in body  # no endorsements: no section
+        assert 'id="endorsements-title"' not in body  # no endorsements: no section
 
     def test_english_on_request(self, client: TestClient, badges: Badges) -> None:
         body = page(client, f"/badges/{badges.valid.id}?lang=en")
@@ -73,12 +93,47 @@ class TestAwardPage:
             assert text in body, text
         assert "Badge authentique" not in body
 
-    def test_every_named_check_passes(self, client: TestClient, badges: Badges) -> None:
+    def test_the_cores_named_checks(self, client: TestClient, badges: Badges) -> None:
+        """The page lists exactly the checks /api/v1/verify reports for the credential URL."""
+        url = f"http://testserver/ob3/credentials/{badges.valid.id}"
+        report = client.post("/api/v1/verify", json={"url": url}).json()
+        assert report["verdict"] == "valid"
+        for language in ("fr", "en"):
+            body = page(client, f"/badges/{badges.valid.id}?lang={language}")
+            assert checks(body) == [
+                (check["id"], check["status"], check["message"][language])
+                for check in report["checks"]
+            ]
+        assert [check[:2] for check in checks(body)] == [
+            ("input", "passed"),
+            ("structure", "passed"),
+            ("schema", "passed"),
+            ("key", "passed"),
+            ("proof", "passed"),
+            ("status", "passed"),
+            ("validity", "passed"),
+            ("recipient", "skipped"),
+            ("endorsements", "skipped"),
+        ]
+        for label in ("Digital signature", "Signing key", "Revocation", "Validity dates"):
+            assert f'<span class="check-label">{label}</span>' in body
+        assert "The digital signature (Data Integrity) is valid." in body
+
+    def test_every_format_is_verified(self, client: TestClient, badges: Badges) -> None:
         body = page(client, f"/badges/{badges.valid.id}?lang=en")
-        assert body.count('class="check check-passed"') == 4
-        assert "check-failed" not in body
-        for label in ("Data Integrity, eddsa-rdfc-2022", "VC-JWT, RS256", "Revocation"):
-            assert label in body
+        assert formats(body) == {
+            "format_ob3": "passed",
+            "format_ob3_jwt": "passed",
+            "format_ob2": "passed",
+            "format_ob2_signed": "passed",
+        }
+        for text in (
+            "The digital signature (VC-JWT) is valid.",
+            "The digital signature (JWS) is valid.",
+            "The issuer’s server serves this badge at http://testserver/ob2/assertions/",
+            "<summary>Checks: Open Badges 2.0 signed (JWS, RS256)</summary>",
+        ):
+            assert text in body, text
 
     def test_downloads_of_every_format(self, client: TestClient, badges: Badges) -> None:
         award_id = badges.valid.id
@@ -105,9 +160,12 @@ class TestAwardPage:
         assert "Motif : Attribué par erreur." in french
         assert "Ce badge n’est plus valide : il ne peut plus être téléchargé." in french
         assert "/baked.png" not in french
+        assert ("status", "failed", "L’émetteur a révoqué ce badge.") in checks(french)
         english = page(client, f"/badges/{badges.revoked.id}?lang=en")
         assert "Revoked badge: it is no longer valid" in english
         assert "Reason: Attribué par erreur." in english
+        assert set(formats(english).values()) == {"failed"}  # every format says revoked
+        assert english.count("This badge has been revoked by its issuer.") == 4
         assert client.get(f"/badges/{badges.revoked.id}/assertion.json").status_code == 410
 
     def test_expired_says_so_in_words(self, client: TestClient, badges: Badges) -> None:
@@ -118,8 +176,11 @@ class TestAwardPage:
         english = page(client, f"/badges/{badges.expired.id}?lang=en")
         assert "Expired badge: it is no longer valid" in english
         assert "This badge expired on 1 January 2021." in english
+        found = {check[0]: check[1] for check in checks(english)}
+        assert found["validity"] == "failed"
+        assert english.count("The badge expired on 2021-01-01") == 4  # in every format
         # the signatures themselves still verify: expiry is not forgery
-        assert english.count('class="check check-passed"') == 3
+        assert found["proof"] == found["key"] == found["status"] == "passed"
 
     def test_recipient_email_is_masked_everywhere(self, client: TestClient, badges: Badges) -> None:
         for path in paths(badges):

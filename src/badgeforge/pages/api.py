@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 
 from badgeforge.db import SessionDep, utcnow
 from badgeforge.deps import SettingsDep
-from badgeforge.pages import service
+from badgeforge.pages import award_html, service
 from badgeforge.pages.i18n import Language, negotiate, translate
 from badgeforge.pages.qr import qr_svg
 from badgeforge.pages.templating import render
@@ -73,8 +73,7 @@ def award_page(
     path = f"/badges/{award_id}"
 
     def build() -> str:
-        award = service.award_view(session, _uuid(award_id), utcnow())
-        return render("award.html", language, path, award=award)
+        return award_html.award_page(session, _uuid(award_id), language, path, utcnow())
 
     return _human(path, language, build, cache="no-cache")
 

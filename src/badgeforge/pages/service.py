@@ -1,10 +1,10 @@
 """What the public pages show, read from the frozen documents and the live records.
 
 An award page shows the badge exactly as it was issued (the frozen OB 3.0 credential),
-never the recipient's plain email (only a masked form), and a verdict computed from the
-award's own records (``pages.verdict``). Badge class and issuer pages show the live rows,
-as the hosted OB 2.0 documents do. Like ``public.service``, nothing here is tenant-scoped:
-the unguessable id in the URL is the capability.
+never the recipient's plain email (only a masked form), and the verification core's
+reports of the award's own URLs (``pages.verdict``). Badge class and issuer pages show
+the live rows, as the hosted OB 2.0 documents do. Like ``public.service``, nothing here
+is tenant-scoped: the unguessable id in the URL is the capability.
 """
 
 import json
@@ -21,7 +21,7 @@ from badgeforge.issuers.models import Issuer
 from badgeforge.pages.verdict import Verdict, verdict
 from badgeforge.problems import NotFound
 from badgeforge.public import links as paths
-from badgeforge.public.service import issued_state
+from badgeforge.public.service import IssuedState, issued_state
 
 Document = dict[str, Any]
 
@@ -65,6 +65,7 @@ class AwardView:
     issued_on: datetime
     expires_at: datetime | None
     revoked_at: datetime | None
+    revocation_reason: str | None
     narrative: str | None
     evidence: list[Evidence]
     alignments: list[Alignment]
@@ -177,14 +178,20 @@ def _downloads(award_id: UUID) -> list[tuple[str, str]]:
 def award_view(session: Session, award_id: UUID, now: datetime) -> AwardView:
     """The award page's content, as issued, with its verdict at ``now``."""
     state = issued_state(session, award_id)
+    return award_view_of(session, state, json.loads(state.issued.ob3_credential), now)
+
+
+def award_view_of(
+    session: Session, state: IssuedState, credential: Document, now: datetime
+) -> AwardView:
+    """:func:`award_view` of an award already read, with its parsed OB 3.0 credential."""
     award, issued = state.award, state.issued
-    credential: Document = json.loads(issued.ob3_credential)
     subject = credential.get("credentialSubject") or {}
     achievement = subject.get("achievement") or {}
     criteria = achievement.get("criteria") or {}
     issuer = credential.get("issuer") or {}
     issuer_name = _text(issuer.get("name")) or ""
-    found = verdict(session, state, issuer_name, now)
+    found = verdict(session, state, credential, now)
     return AwardView(
         id=award.id,
         name=_text(achievement.get("name")) or _text(credential.get("name")) or "",
@@ -200,6 +207,7 @@ def award_view(session: Session, award_id: UUID, now: datetime) -> AwardView:
         issued_on=award.issued_on,
         expires_at=award.expires_at,
         revoked_at=award.revoked_at,
+        revocation_reason=_text(award.revocation_reason),
         narrative=_text(subject.get("narrative")),
         evidence=_evidence(credential.get("evidence")),
         alignments=_alignments(achievement.get("alignment")),

@@ -1,144 +1,186 @@
-"""The verification verdict of one of this instance's awards, as named checks.
+"""The live verification verdict of one of this instance's awards: the core's reports.
 
-The award's own records answer revocation and expiry. The frozen OB 3.0 credential's
-proofs (Data Integrity and VC-JWT) are verified with the issuer's keys from the database
-(no HTTP round trip) as of the award date, so that only the signature and the key's
-publication matter; dates and status are the award row's. A proof result depends only on
-the stored credential and on whether its keys are still published, so it is cached under
-exactly that (correct across processes: the key status is read on every request).
+The award page shows exactly what ``/verify`` answers for the award's own URLs, verified
+by the verification core (``badgeforge.core.verification``) from this instance's records
+through :class:`~badgeforge.verification.local.LocalFetcher` (never over the network: no
+outbound fetcher is given). The first report, whose named checks the page lists, is the
+OB 3.0 credential's (the richest: JSON Schema, Data Integrity proof and key, signed status
+list, validity dates); the award's other formats (OB 3.0 VC-JWT, OB 2.0 hosted, OB 2.0
+signed) are verified too, and the page's outcome is the worst of them all.
+
+A verification costs a few milliseconds, so reports are cached in the process, keyed on
+everything that can change their answer, read from the database on every request: the
+stored documents, the revocation state, the status list as last signed, the issuer row
+(identifier style, profile) and its keys' publication status, and, for the clock, which
+side of each date of the award ``now`` is. Every process computes the same key from the
+same rows, so no process can show a stale verdict after a revocation or a key retirement.
 """
 
-import json
+import contextlib
+import hashlib
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Generic, TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from badgeforge.core.verify_proof import RANGE, STATUS, Report
+from badgeforge.core.errors import CoreError
+from badgeforge.core.vc_model import validity_period
+from badgeforge.core.verification import Report
+from badgeforge.core.verification import Verdict as Outcome
+from badgeforge.issuance.models import StatusList
+from badgeforge.issuers.models import Issuer
 from badgeforge.public.links import PublicLinks
 from badgeforge.public.service import IssuedState
 from badgeforge.signing.models import SigningKey
-from badgeforge.vcapi import service as vcapi
-from badgeforge.vcapi.schemas import VerifyOptions
+from badgeforge.verification.service import verify_badge
 
-Status = Literal["passed", "failed", "warning"]
-Outcome = Literal["valid", "revoked", "expired", "invalid"]
-_NOT_ABOUT_THE_PROOF = {RANGE, STATUS}
+V = TypeVar("V")
+WORST_FIRST = (
+    Outcome.INVALID,
+    Outcome.REVOKED,
+    Outcome.SUSPENDED,
+    Outcome.EXPIRED,
+    Outcome.NOT_YET_VALID,
+)
 
 
 @dataclass(frozen=True)
-class Check:
-    """One named check: ``label`` and ``message`` are message keys, ``values`` fill them."""
+class FormatReport:
+    """The core's report for one format of the award; ``name`` is a message key."""
 
     name: str
-    status: Status
-    label: str
-    message: str
-    values: dict[str, str | datetime] = field(default_factory=dict)
+    url: str
+    report: Report
 
 
 @dataclass(frozen=True)
 class Verdict:
-    outcome: Outcome
-    checks: tuple[Check, ...]
+    """Every format's report; the first one's checks are the page's named checks."""
+
+    formats: tuple[FormatReport, ...]
     checked_at: datetime
 
     @property
+    def report(self) -> Report:
+        return self.formats[0].report
+
+    @property
+    def outcome(self) -> Outcome:
+        found = {item.report.verdict for item in self.formats}
+        return next((verdict for verdict in WORST_FIRST if verdict in found), Outcome.VALID)
+
+    @property
     def valid(self) -> bool:
-        return self.outcome == "valid"
+        return self.outcome is Outcome.VALID
 
 
-class _ProofCache:
-    """A small thread-safe LRU of proof results."""
+class LruCache(Generic[V]):
+    """A small thread-safe LRU, for values computed from what their key says."""
 
-    def __init__(self, size: int = 4096) -> None:
-        self._items: OrderedDict[tuple[object, ...], str | None] = OrderedDict()
+    def __init__(self, size: int) -> None:
+        self._items: OrderedDict[tuple[object, ...], V] = OrderedDict()
         self._size = size
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[object, ...]) -> tuple[bool, str | None]:
+    def get(self, key: tuple[object, ...]) -> V | None:
         with self._lock:
-            if key in self._items:
+            found = self._items.get(key)
+            if found is not None:
                 self._items.move_to_end(key)
-                return True, self._items[key]
-        return False, None
+            return found
 
-    def put(self, key: tuple[object, ...], value: str | None) -> None:
+    def put(self, key: tuple[object, ...], value: V) -> None:
         with self._lock:
             self._items[key] = value
             self._items.move_to_end(key)
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
 
-
-PROOFS = _ProofCache()
-
-
-def _failure(report: Report) -> str | None:
-    """The first error about the proof itself (None when the proof verified)."""
-    errors = [error for error in report.errors if error.type not in _NOT_ABOUT_THE_PROOF]
-    if errors:
-        return errors[0].detail
-    return None if "proof" in report.checks else "no proof was checked"
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
 
 
-def _proof(session: Session, state: IssuedState, kind: str) -> str | None:
-    issued = state.issued
-    key_id = issued.ed25519_key_id if kind == "proof" else issued.rsa_key_id
-    key = session.get(SigningKey, key_id)
-    cache_key = (state.award.id, kind, key_id, key.status if key else None, issued.base_url)
-    found, failure = PROOFS.get(cache_key)
-    if found:
-        return failure
-    links = PublicLinks(issued.base_url)
-    document = issued.ob3_jwt if kind == "jwt" else json.loads(issued.ob3_credential)
-    report = vcapi.verify(session, links, document, VerifyOptions(), state.award.issued_on)
-    failure = _failure(report)
-    PROOFS.put(cache_key, failure)
-    return failure
+REPORTS: LruCache[tuple[FormatReport, ...]] = LruCache(2048)
 
 
-def _proof_check(session: Session, state: IssuedState, kind: str, issuer: str) -> Check:
-    failure = _proof(session, state, kind)
-    label = f"check_{kind}"
-    if failure is None:
-        return Check(kind, "passed", label, "proof_ok", {"issuer": issuer})
-    return Check(kind, "failed", label, "proof_failed", {"detail": failure})
+def _formats(state: IssuedState) -> list[tuple[str, str]]:
+    links = PublicLinks(state.issued.base_url)
+    award_id = state.award.id
+    return [
+        ("format_ob3", links.credential(award_id)),
+        ("format_ob3_jwt", links.credential_jwt(award_id)),
+        ("format_ob2", links.assertion(award_id)),
+        ("format_ob2_signed", links.signed_assertion(award_id)),
+    ]
 
 
-def _revocation(state: IssuedState) -> Check:
-    award = state.award
-    if award.revoked_at is None:
-        return Check("revocation", "passed", "check_revocation", "not_revoked")
-    values: dict[str, str | datetime] = {"date": award.revoked_at}
-    if award.revocation_reason:
-        values["reason"] = award.revocation_reason
-    return Check("revocation", "failed", "check_revocation", "revoked", values)
+def _dates(state: IssuedState, credential: dict[str, Any]) -> list[datetime]:
+    """Every date whose passing can change a report (validity, issuance, the list's)."""
+    dates = [state.award.issued_on]
+    if state.award.expires_at is not None:
+        dates.append(state.award.expires_at)
+    with contextlib.suppress(CoreError):  # unreadable dates: the report says so, always
+        dates.extend(date for date in validity_period(credential) if date is not None)
+    return dates
 
 
-def _expiry(state: IssuedState, now: datetime) -> Check:
-    expires = state.award.expires_at
-    if expires is None:
-        return Check("expiry", "passed", "check_expiry", "never_expires")
-    if expires <= now:
-        return Check("expiry", "failed", "check_expiry", "expired", {"date": expires})
-    return Check("expiry", "passed", "check_expiry", "not_expired", {"date": expires})
+def cache_key(
+    session: Session, state: IssuedState, credential: dict[str, Any], now: datetime
+) -> tuple[object, ...]:
+    """What the reports of ``state`` depend on, as read now (one query besides the award)."""
+    issued, award = state.issued, state.award
+    list_signed = (
+        select(StatusList.updated_at)
+        .where(StatusList.id == issued.status_list_id)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(Issuer.updated_at, list_signed, SigningKey.id, SigningKey.status)
+        .select_from(Issuer)
+        .outerjoin(SigningKey, SigningKey.issuer_id == Issuer.id)
+        .where(Issuer.id == issued.issuer_id)
+        .order_by(SigningKey.id)
+    ).all()
+    documents = hashlib.blake2b(digest_size=16)
+    for text in (issued.ob3_credential, issued.ob3_jwt, issued.ob2_assertion, issued.ob2_jws):
+        documents.update(text.encode("utf-8"))
+        documents.update(b"\0")
+    issuer_updated, list_updated = (rows[0][0], rows[0][1]) if rows else (None, None)
+    dates = _dates(state, credential) + ([list_updated] if list_updated is not None else [])
+    return (
+        award.id,
+        issued.base_url,
+        documents.digest(),
+        award.revoked_at,
+        issuer_updated,
+        list_updated,
+        tuple((row[2], row[3]) for row in rows if row[2] is not None),
+        tuple(now < date for date in dates),
+        tuple(now > date for date in dates),
+    )
 
 
-def verdict(session: Session, state: IssuedState, issuer: str, now: datetime) -> Verdict:
-    """Every check of an award of this instance, and what they add up to."""
-    proofs = [_proof_check(session, state, kind, issuer) for kind in ("proof", "jwt")]
-    revocation = _revocation(state)
-    expiry = _expiry(state, now)
-    checks = (*proofs, revocation, expiry)
-    outcome: Outcome = "valid"
-    if any(check.status == "failed" for check in proofs):
-        outcome = "invalid"
-    elif state.award.revoked_at is not None:
-        outcome = "revoked"
-    elif expiry.status == "failed":
-        outcome = "expired"
-    return Verdict(outcome, checks, now)
+def _verify(session: Session, state: IssuedState, now: datetime) -> tuple[FormatReport, ...]:
+    found = []
+    for name, url in _formats(state):
+        report = verify_badge(session, state.issued.base_url, None, url, recipient=None, now=now)
+        report.document = None  # the cache keeps what the page shows, not the documents
+        found.append(FormatReport(name, url, report))
+    return tuple(found)
+
+
+def verdict(
+    session: Session, state: IssuedState, credential: dict[str, Any], now: datetime
+) -> Verdict:
+    """The verification reports of an award of this instance at ``now``, cached."""
+    key = cache_key(session, state, credential, now)
+    formats = REPORTS.get(key)
+    if formats is None:
+        formats = _verify(session, state, now)
+        REPORTS.put(key, formats)
+    return Verdict(formats, now)
