@@ -18,6 +18,7 @@ from types import FrameType
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from badgeforge.batches.worker import process_next as award_batch_rows
 from badgeforge.db import make_engine, make_sessionmaker
 from badgeforge.settings import Settings
 from badgeforge.webhooks.delivery import deliver_webhooks
@@ -31,6 +32,7 @@ WorkSource = Callable[[sessionmaker[Session], Settings, datetime], bool]
 WORK_SOURCES: list[WorkSource] = [
     deliver_webhooks,
     scan_expired_awards,
+    award_batch_rows,
 ]
 
 
