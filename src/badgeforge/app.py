@@ -13,6 +13,7 @@ from badgeforge.audit.api import router as audit_router
 from badgeforge.awards.api import router as awards_router
 from badgeforge.badge_classes.api import router as badge_classes_router
 from badgeforge.badge_classes.api import templates_router
+from badgeforge.batches.api import router as batches_router
 from badgeforge.caching import ConditionalRequests
 from badgeforge.contract import build_openapi
 from badgeforge.db import make_engine, make_sessionmaker
@@ -53,6 +54,7 @@ TAGS = [
     {"name": "issuers", "description": "Issuing profiles of your organisation."},
     {"name": "badge classes", "description": "What a badge recognises, its criteria and image."},
     {"name": "awards", "description": "Badges awarded to learners; revocation."},
+    {"name": "award batches", "description": "One badge to a whole group (JSON or CSV)."},
     {"name": "verification", "description": "Verify any Open Badge, from any issuer."},
     {"name": "signing keys", "description": "Issuers' signing keys: rotation and retirement."},
     {"name": "access", "description": "Your organisation and its API keys."},
@@ -101,6 +103,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         badge_classes_router,
         templates_router,
         awards_router,
+        batches_router,
         access_router,
         audit_router,
         public_router,
