@@ -109,6 +109,12 @@ def test_no_wcag_violation(
         page = context.new_page()
         page.goto(url)
         assert page.evaluate("document.documentElement.lang") == language
+        # every format's checks folded in <details>: audit them unfolded too
+        opened = page.evaluate(
+            "() => { const all = document.querySelectorAll('details');"
+            " all.forEach(d => { d.open = true; }); return all.length; }"
+        )
+        assert opened == (3 if kind in ("award", "revoked") else 0)
         violations = audit(page, axe_script())
         assert violations == [], describe(violations)
         if kind == "award" and viewport is PHONE:
