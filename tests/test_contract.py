@@ -167,3 +167,24 @@ def test_the_issue_schema_refuses_the_characters_the_server_refuses(
     validator = Draft202012Validator(schema)
     assert validator.is_valid({"credential": {"credentialSubject": {"name": ["Camille", 1]}}})
     assert not validator.is_valid({"credential": credential})
+
+
+def _schemas(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _schemas(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _schemas(value)
+
+
+def test_every_email_schema_refuses_special_use_domains() -> None:
+    """The server refuses ``.test``, ``.local``... in every email it reads, query filters
+    included; a bare ``format: email`` lets a generator send them."""
+    document = json.loads(COMMITTED.read_text(encoding="utf-8"))
+    emails = [schema for schema in _schemas(document) if schema.get("format") == "email"]
+    assert len(emails) >= 3
+    for schema in emails:
+        assert re.search(schema["pattern"], "camille@example.org")
+        assert not re.search(schema["pattern"], "camille@atelier.test"), schema

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import JSONResponse
-from pydantic import AwareDatetime, EmailStr
+from pydantic import AwareDatetime
 from sqlalchemy.orm import Session
 
 from badgeforge.audit.service import record as audit
@@ -15,6 +15,7 @@ from badgeforge.awards.schemas import AwardCreate, AwardRead, AwardRevoke
 from badgeforge.contract import links
 from badgeforge.db import SessionDep
 from badgeforge.deps import SettingsDep, VaultDep
+from badgeforge.fields import Email
 from badgeforge.idempotency import IdempotencyKey, idempotent
 from badgeforge.observability import AWARDS_ISSUED
 from badgeforge.pagination import Page, PageDep
@@ -29,6 +30,21 @@ from badgeforge.problems import (
 )
 from badgeforge.ratelimit import API_RATE_LIMIT
 from badgeforge.security import IssueAccess, ReadAccess
+
+FORMAT_LINKS = links(
+    "award_id",
+    RevokeAward="revoke_award_api_v1_awards__award_id__revoke_post",
+    GetHostedAssertion="get_assertion_ob2_assertions__award_id__get",
+    GetBakedImage="get_baked_image_ob2_assertions__award_id__baked__extension__get",
+    GetSignedAssertion="get_signed_assertion_ob2_assertions__award_id__signed_get",
+    GetSignedBakedImage=(
+        "get_signed_baked_image_ob2_assertions__award_id__signed_baked__extension__get"
+    ),
+    GetCredential="get_credential_ob3_credentials__award_id__get",
+    GetCredentialJwt="get_credential_jwt_ob3_credentials__award_id__jwt_get",
+    GetBakedCredential="get_baked_credential_ob3_credentials__award_id__baked__extension__get",
+)
+"""OpenAPI links from an award to revoking it and to every format it was issued in."""
 
 router = APIRouter(
     prefix="/api/v1/awards",
@@ -46,22 +62,10 @@ router = APIRouter(
     responses={
         **problem_responses(NotFound, Conflict),
         201: {
-            "links": links(
-                "award_id",
-                GetAward="get_award_api_v1_awards__award_id__get",
-                RevokeAward="revoke_award_api_v1_awards__award_id__revoke_post",
-                GetHostedAssertion="get_assertion_ob2_assertions__award_id__get",
-                GetBakedImage="get_baked_image_ob2_assertions__award_id__baked__extension__get",
-                GetSignedAssertion="get_signed_assertion_ob2_assertions__award_id__signed_get",
-                GetSignedBakedImage=(
-                    "get_signed_baked_image_ob2_assertions__award_id__signed_baked__extension__get"
-                ),
-                GetCredential="get_credential_ob3_credentials__award_id__get",
-                GetCredentialJwt="get_credential_jwt_ob3_credentials__award_id__jwt_get",
-                GetBakedCredential=(
-                    "get_baked_credential_ob3_credentials__award_id__baked__extension__get"
-                ),
-            )
+            "links": {
+                **links("award_id", GetAward="get_award_api_v1_awards__award_id__get"),
+                **FORMAT_LINKS,
+            }
         },
     },
 )
@@ -107,7 +111,7 @@ def list_awards(
     principal: ReadAccess,
     page: PageDep,
     badge_class_id: Annotated[UUID | None, Query(description="Only this badge class.")] = None,
-    recipient_email: Annotated[EmailStr | None, Query(description="Only this recipient.")] = None,
+    recipient_email: Annotated[Email | None, Query(description="Only this recipient.")] = None,
     revoked: Annotated[
         bool | None, Query(description="Only revoked (or only valid) awards.")
     ] = None,
@@ -134,7 +138,11 @@ def list_awards(
     return Page.of(items, found, page)
 
 
-@router.get("/{award_id}", summary="Get an award", responses=problem_responses(NotFound))
+@router.get(
+    "/{award_id}",
+    summary="Get an award",
+    responses={**problem_responses(NotFound), 200: {"links": FORMAT_LINKS}},
+)
 def get_award(award_id: UUID, session: SessionDep, principal: ReadAccess) -> AwardRead:
     """Read one award of your organisation, with the URLs of every format it was issued in."""
     award = service.get(session, principal, award_id)

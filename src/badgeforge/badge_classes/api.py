@@ -36,6 +36,11 @@ from badgeforge.problems import (
 from badgeforge.ratelimit import API_RATE_LIMIT
 from badgeforge.security import ManageAccess, ReadAccess
 
+AWARD_IT = {
+    "links": {"CreateAward": body_link("badge_class_id", "create_award_api_v1_awards_post")}
+}
+"""OpenAPI links of a response that is a badge class: to awarding it."""
+
 router = APIRouter(
     prefix="/api/v1/badge-classes",
     tags=["badge classes"],
@@ -127,7 +132,7 @@ def list_badge_classes(
 @router.get(
     "/{badge_class_id}",
     summary="Get a badge class",
-    responses={**problem_responses(NotFound), 200: {"headers": ETAG_HEADER}},
+    responses={**problem_responses(NotFound), 200: {"headers": ETAG_HEADER, **AWARD_IT}},
 )
 def get_badge_class(
     badge_class_id: UUID,
@@ -148,7 +153,7 @@ def get_badge_class(
     summary="Update a badge class",
     responses={
         **problem_responses(NotFound, InvalidBadgeImage, PreconditionFailed),
-        200: {"headers": ETAG_HEADER},
+        200: {"headers": ETAG_HEADER, **AWARD_IT},
     },
 )
 def update_badge_class(
@@ -191,7 +196,7 @@ def delete_badge_class(badge_class_id: UUID, session: SessionDep, principal: Man
     "/{badge_class_id}/image",
     summary="Upload the badge image",
     openapi_extra=IMAGE_UPLOAD,
-    responses=problem_responses(NotFound, InvalidBadgeImage, PayloadTooLarge),
+    responses={**problem_responses(NotFound, InvalidBadgeImage, PayloadTooLarge), 200: AWARD_IT},
 )
 def upload_badge_class_image(
     badge_class_id: UUID,

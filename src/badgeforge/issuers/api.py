@@ -56,6 +56,17 @@ router = APIRouter(
                     UploadIssuerImage="upload_issuer_image_api_v1_issuers__issuer_id__image_put",
                     GetHostedIssuer="get_issuer_ob2_issuers__issuer_id__get",
                     ListIssuerBadgeClasses="list_badge_classes_api_v1_badge_classes_get",
+                    ListKeys="list_keys_api_v1_issuers__issuer_id__keys_get",
+                    RotateKey="rotate_key_api_v1_issuers__issuer_id__keys_rotate_post",
+                    GetRevocationList=(
+                        "get_ob2_revocation_list_ob2_issuers__issuer_id__revocations_get"
+                    ),
+                    GetIssuerProfile="get_ob3_issuer_ob3_issuers__issuer_id__get",
+                    GetIssuerDid="get_issuer_did_ob3_issuers__issuer_id__did_json_get",
+                    GetIssuerJwks="get_issuer_jwks_ob3_issuers__issuer_id__jwks_json_get",
+                    GetStatusRevocationList=(
+                        "get_ob3_revocation_list_ob3_issuers__issuer_id__revocations_get"
+                    ),
                 ),
                 "CreateBadgeClass": body_link(
                     "issuer_id", "create_badge_class_api_v1_badge_classes_post"

@@ -4,11 +4,12 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, Request
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from badgeforge.db import SessionDep, utcnow
 from badgeforge.deps import SettingsDep
+from badgeforge.fields import Email
 from badgeforge.problems import (
     BadRequest,
     PayloadTooLarge,
@@ -43,7 +44,7 @@ REQUEST_BODY = {
                             "format": "binary",
                             "description": "A baked PNG or SVG, a JSON file or a JWT text file.",
                         },
-                        "recipient": {"type": "string", "format": "email"},
+                        "recipient": TypeAdapter(Email).json_schema(),
                     },
                     "required": ["file"],
                 }
