@@ -61,12 +61,18 @@ def _reseal_keys(settings: Settings) -> None:
     from badgeforge.db import make_engine, make_sessionmaker
     from badgeforge.signing.service import reseal_all
     from badgeforge.signing.vault import vault_from_settings
+    from badgeforge.webhooks.signing import reseal_all as reseal_webhook_secrets
 
     engine = make_engine(settings.resolved_database_url)
+    vault = vault_from_settings(settings)
     with make_sessionmaker(engine, writer=True)() as session, session.begin():
-        count = reseal_all(session, vault_from_settings(settings))
+        count = reseal_all(session, vault)
+        secrets = reseal_webhook_secrets(session, vault)
     engine.dispose()
-    _print(f"{count} private key(s) re-encrypted under the first master key")
+    _print(
+        f"{count} private key(s) and {secrets} webhook secret(s) re-encrypted "
+        "under the first master key"
+    )
 
 
 def _print(*lines: str) -> None:

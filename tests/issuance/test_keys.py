@@ -329,7 +329,7 @@ def reseal_scenario(
     monkeypatch.setenv("BADGEFORGE_DATABASE_URL", resolved)
     monkeypatch.setenv("BADGEFORGE_MASTER_KEYS", f"{NEW_MASTER},{OLD_MASTER}")
     main(["reseal-keys"])
-    assert "5 private key(s) re-encrypted" in capsys.readouterr().out
+    assert "5 private key(s) and 0 webhook secret(s) re-encrypted" in capsys.readouterr().out
 
     after = private_keys(resolved, (NEW_MASTER,))
     for key_id, token in sealed_tokens(resolved).items():

@@ -11,9 +11,12 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from cryptography.fernet import Fernet, MultiFernet
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 from standardwebhooks.webhooks import Webhook
 
 from badgeforge.core.keys import KeyVault
+from badgeforge.webhooks.models import WebhookEndpoint
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 - the marker of Standard Webhooks secrets
 
@@ -35,6 +38,18 @@ def seal(vault: KeyVault, secret: str) -> bytes:
 def unseal(vault: KeyVault, token: bytes) -> str:
     """The secret inside ``token`` (any configured master key opens it)."""
     return _fernet(vault).decrypt(token).decode("ascii")
+
+
+def reseal_all(session: Session, vault: KeyVault) -> int:
+    """Re-encrypt every endpoint secret under the vault's first master key; the count."""
+    count = 0
+    for endpoint in session.scalars(select(WebhookEndpoint)):
+        endpoint.secret_sealed = vault.rotate(endpoint.secret_sealed)
+        count += 1
+        if endpoint.previous_secret_sealed is not None:
+            endpoint.previous_secret_sealed = vault.rotate(endpoint.previous_secret_sealed)
+    session.flush()
+    return count
 
 
 def headers(
