@@ -174,7 +174,10 @@ LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 
 
 def _date_time_text(value: object) -> object:
-    if isinstance(value, int | float):
+    """Refuse numbers, and text that is not a date (``"0.5"`` would be read as a Unix time)."""
+    if isinstance(value, int | float) or (
+        isinstance(value, str) and re.match("[0-9]{4}-", value) is None
+    ):
         raise ValueError("must be an ISO 8601 date-time string with a time zone")
     return value
 

@@ -143,6 +143,14 @@ CLOCK_RULES = ("'issued_on' cannot be in the future.", "'expires' must be after 
 """Refusals no JSON Schema can state (they depend on the clock or compare two fields); the
 schema's field descriptions say them, and ``tests/awards`` tests them."""
 
+PAGINATION_RULES = (
+    "The cursor is malformed; pass a page's `next` value as is.",
+    "Send either 'cursor' or 'offset', not both.",
+)
+"""400 refusals of list operations no JSON Schema can state: a cursor is an opaque token that
+only the server makes (its parameter description says to pass a page's ``next`` as is), and
+``cursor`` excludes ``offset``. ``tests/test_pagination.py`` tests both."""
+
 STATE_RULES = {
     "POST /credentials/issue": (
         "/problems/validation-error",
@@ -162,12 +170,14 @@ STATE_RULES = {
 
 @schemathesis.hook
 def filter_failure(context: Any, failure: Any, case: Any, response: Any) -> bool:
-    if type(failure).__name__ != "RejectedPositiveData" or response.status_code != 422:
+    if type(failure).__name__ != "RejectedPositiveData" or response.status_code not in (400, 422):
         return True
     try:
         problem = json.loads(response.content)
     except ValueError:
         return True
+    if response.status_code == 400:
+        return problem.get("detail") not in PAGINATION_RULES
     if problem.get("detail") in CLOCK_RULES:
         return False
     rule = STATE_RULES.get(case.operation.label)

@@ -25,7 +25,7 @@ CREDENTIAL = {
 
 
 def _created(response: httpx.Response) -> dict[str, Any]:
-    assert response.status_code in (200, 201), response.text
+    assert response.status_code in (200, 201, 202), response.text
     body: dict[str, Any] = response.json()
     return body
 
@@ -75,7 +75,7 @@ def seed(client: httpx.Client) -> dict[str, Any]:
     (list_id,) = _segments(
         credential["credentialStatus"]["statusListCredential"], r"/ob3/status-lists/([^/]+)"
     )
-    keys = _created(client.get(f"/api/v1/issuers/{issuer['id']}/keys"))
+    keys = _created(client.get(f"/api/v1/issuers/{issuer['id']}/keys"))["items"]
     rsa = next(key for key in keys if key["algorithm"] == "RSA")
     rotated = next(key for key in keys if key["algorithm"] == "Ed25519")
     ed25519 = _created(
@@ -88,6 +88,25 @@ def seed(client: httpx.Client) -> dict[str, Any]:
         )
     )["verifiableCredential"]
     assert client.post("/credentials/verify", json={"verifiableCredential": signed}).is_success
+    endpoint = _created(
+        client.post(
+            "/api/v1/webhook-endpoints",
+            json={
+                "url": "https://hooks.contrat.example.org/badges",
+                "event_types": ["award.issued"],
+            },
+        )
+    )
+    delivery = _created(client.post(f"/api/v1/webhook-endpoints/{endpoint['id']}/test"))
+    batch = _created(
+        client.post(
+            "/api/v1/award-batches",
+            json={
+                "badge_class_id": badge_class["id"],
+                "rows": [{"recipient_email": "eden@example.org"}],
+            },
+        )
+    )
 
     awarded = {"award_id": award["id"]}
     path = {
@@ -110,9 +129,25 @@ def seed(client: httpx.Client) -> dict[str, Any]:
         "GET /ob3/keys/{key_id}": {"key_id": ed25519["id"]},
         "POST /api/v1/keys/{key_id}/retire": {"key_id": rotated["id"]},
         "POST /api/v1/issuers/{issuer_id}/keys/rotate": {"issuer_id": issuer["id"]},
+        **{
+            f"{method} /api/v1/webhook-endpoints/{{endpoint_id}}{path}": {
+                "endpoint_id": endpoint["id"]
+            }
+            for method, path in (
+                ("GET", ""),
+                ("PATCH", ""),
+                ("GET", "/deliveries"),
+                ("POST", "/test"),
+                ("POST", "/rotate-secret"),
+            )
+        },
+        "POST /api/v1/webhook-deliveries/{delivery_id}/redeliver": {"delivery_id": delivery["id"]},
+        "GET /api/v1/award-batches/{batch_id}": {"batch_id": batch["id"]},
+        "POST /api/v1/award-batches/{batch_id}/cancel": {"batch_id": batch["id"]},
     }
     body = {
         "POST /api/v1/awards": {"badge_class_id": badge_class["id"]},
+        "POST /api/v1/award-batches": {"badge_class_id": badge_class["id"]},
         "POST /credentials/issue": {"credential": CREDENTIAL, "issuerId": issuer["id"]},
         "POST /credentials/verify": {"verifiableCredential": signed},
     }

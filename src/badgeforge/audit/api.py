@@ -4,11 +4,11 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime
 
 from badgeforge.audit import service
 from badgeforge.audit.schemas import AuditEventRead
 from badgeforge.db import SessionDep
+from badgeforge.fields import Timestamp
 from badgeforge.pagination import Page, PageDep
 from badgeforge.problems import (
     BadRequest,
@@ -47,10 +47,10 @@ def list_audit_events(
     object_id: Annotated[UUID | None, Query(description="Only this object.")] = None,
     api_key_id: Annotated[UUID | None, Query(description="Only what this key did.")] = None,
     occurred_after: Annotated[
-        AwareDatetime | None, Query(description="From this time on (inclusive, with a time zone).")
+        Timestamp | None, Query(description="From this time on (inclusive, with a time zone).")
     ] = None,
     occurred_before: Annotated[
-        AwareDatetime | None, Query(description="Before this time (with a time zone).")
+        Timestamp | None, Query(description="Before this time (with a time zone).")
     ] = None,
 ) -> Page[AuditEventRead]:
     """Who did what in your organisation, newest first: the API key (id, name, prefix), the

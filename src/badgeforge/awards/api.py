@@ -5,7 +5,6 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import JSONResponse
-from pydantic import AwareDatetime
 from sqlalchemy.orm import Session
 
 from badgeforge.audit.service import record as audit
@@ -15,7 +14,7 @@ from badgeforge.awards.schemas import AwardCreate, AwardRead, AwardRevoke
 from badgeforge.contract import links
 from badgeforge.db import SessionDep
 from badgeforge.deps import SettingsDep, VaultDep
-from badgeforge.fields import Email
+from badgeforge.fields import Email, Timestamp
 from badgeforge.idempotency import IdempotencyKey, idempotent
 from badgeforge.observability import AWARDS_ISSUED
 from badgeforge.pagination import Page, PageDep
@@ -116,10 +115,10 @@ def list_awards(
         bool | None, Query(description="Only revoked (or only valid) awards.")
     ] = None,
     issued_after: Annotated[
-        AwareDatetime | None, Query(description="Issued at or after this time (with a zone).")
+        Timestamp | None, Query(description="Issued at or after this time (with a zone).")
     ] = None,
     issued_before: Annotated[
-        AwareDatetime | None, Query(description="Issued before this time (with a zone).")
+        Timestamp | None, Query(description="Issued before this time (with a zone).")
     ] = None,
 ) -> Page[AwardRead]:
     """List your organisation's awards, newest first; follow `next` for the next page."""

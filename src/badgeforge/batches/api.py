@@ -220,7 +220,7 @@ def create_award_batch(
     return result
 
 
-@router.get("", summary="List award batches")
+@router.get("", summary="List award batches", responses=problem_responses(BadRequest))
 def list_award_batches(
     session: SessionDep, principal: ReadAccess, page: PageDep
 ) -> Page[AwardBatchSummary]:

@@ -9,6 +9,7 @@ from badgeforge.db import SessionDep
 from badgeforge.deps import SettingsDep, VaultDep
 from badgeforge.pagination import Page, PageDep
 from badgeforge.problems import (
+    BadRequest,
     Conflict,
     Forbidden,
     NotFound,
@@ -65,7 +66,11 @@ def create_endpoint(
     return WebhookEndpointCreated(**read.model_dump(), secret=secret)
 
 
-@router.get("/webhook-endpoints", summary="List webhook endpoints")
+@router.get(
+    "/webhook-endpoints",
+    summary="List webhook endpoints",
+    responses=problem_responses(BadRequest),
+)
 def list_endpoints(
     session: SessionDep, principal: ReadAccess, page: PageDep
 ) -> Page[WebhookEndpointRead]:
@@ -147,7 +152,7 @@ def test_endpoint(endpoint_id: UUID, session: SessionDep, principal: ManageAcces
 @router.get(
     f"{ENDPOINT}/deliveries",
     summary="List a webhook endpoint's deliveries",
-    responses=problem_responses(NotFound),
+    responses=problem_responses(NotFound, BadRequest),
 )
 def list_deliveries(
     endpoint_id: UUID,
