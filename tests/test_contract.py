@@ -191,3 +191,34 @@ def test_every_email_schema_refuses_special_use_domains() -> None:
     for schema in emails:
         assert re.search(schema["pattern"], "camille@example.org")
         assert not re.search(schema["pattern"], "camille@atelier.test"), schema
+
+
+def _validator(name: str) -> Draft202012Validator:
+    document = json.loads(COMMITTED.read_text(encoding="utf-8"))
+    schema = {"$ref": f"#/components/schemas/{name}", "components": document["components"]}
+    return Draft202012Validator(schema)
+
+
+def test_the_webhook_schema_promises_https_only() -> None:
+    """The server refuses http webhook URLs (loopback aside, in development only)."""
+    validator = _validator("WebhookEndpointCreate")
+    assert validator.is_valid({"url": "https://hooks.example.org/badges"})
+    assert not validator.is_valid({"url": "http://hooks.example.org/badges"})
+
+
+@pytest.mark.parametrize(
+    ("body", "valid"),
+    [
+        ({"url": "https://badges.example.fr/ob2/assertions/1"}, True),
+        ({"jwt": "eyJ.e30.sig", "url": None}, True),
+        ({}, False),
+        ({"url": None}, False),
+        ({"url": "https://badges.example.fr/ob2/assertions/1", "jwt": "eyJ.e30.sig"}, False),
+    ],
+)
+def test_the_verify_schema_asks_for_exactly_one_badge(body: dict[str, Any], valid: bool) -> None:
+    """``POST /api/v1/verify`` takes exactly one of ``url``, ``credential`` or ``jwt``."""
+    document = json.loads(COMMITTED.read_text(encoding="utf-8"))
+    content = document["paths"]["/api/v1/verify"]["post"]["requestBody"]["content"]
+    schema = {**content["application/json"]["schema"], "components": document["components"]}
+    assert Draft202012Validator(schema).is_valid(body) == valid

@@ -1,7 +1,8 @@
 """Schemathesis hooks of the contract run (loaded through ``SCHEMATHESIS_HOOKS``).
 
-- Uploads: the OpenAPI document says the file part is ``image/png`` or ``image/svg+xml``;
-  these strategies make real (small) images of those types, as a client would send.
+- Uploads: the OpenAPI document says the file part is ``image/png`` or ``image/svg+xml``
+  (badge images) or ``text/csv`` (award batches); these strategies make real (small) files
+  of those types, as a client would send (a UTF-8 spreadsheet export with an email column).
 - Realistic values: ``tests/contract/seed.py`` made real data on the server before the run
   (a JSON file named by ``BADGEFORGE_CONTRACT_SEEDS``). Generated path parameters and bodies
   of the operations it lists are offered those values half of the time, so that operations
@@ -42,9 +43,15 @@ def _svg(side: int, colour: tuple[int, int, int]) -> bytes:
     ).encode()
 
 
+def _csv(emails: list[str]) -> bytes:
+    return "".join(f"{line}\r\n" for line in ["email", *emails]).encode()
+
+
 _colours = st.tuples(*(st.integers(0, 255),) * 3)
+_emails = st.lists(st.sampled_from(["camille@example.org", "eden@example.fr"]), min_size=1)
 schemathesis.openapi.media_type("image/png", st.builds(_png, st.integers(1, 64), _colours))
 schemathesis.openapi.media_type("image/svg+xml", st.builds(_svg, st.integers(1, 64), _colours))
+schemathesis.openapi.media_type("text/csv", st.builds(_csv, _emails))
 
 
 @functools.cache

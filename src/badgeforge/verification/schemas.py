@@ -38,6 +38,10 @@ class VerifyRequest(RequestModel):
 
     model_config = ConfigDict(
         json_schema_extra={
+            "oneOf": [  # exactly one given (not null), as `_exactly_one` checks
+                {"required": [name], "properties": {name: {"type": kind}}}
+                for name, kind in (("url", "string"), ("credential", "object"), ("jwt", "string"))
+            ],
             "examples": [
                 {
                     "url": "https://badges.example.fr/ob2/assertions/5d2e8c1a-7b3f-4e9d-a6c0-1f4b8e2d9a73"
@@ -46,7 +50,7 @@ class VerifyRequest(RequestModel):
                     "jwt": "eyJhbGciOiJSUzI1NiIsImtpZCI6Ii4uLiJ9.eyJ…",
                     "recipient": "camille@example.org",
                 },
-            ]
+            ],
         }
     )
 

@@ -6,11 +6,20 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from badgeforge.fields import PartialUpdate, RequestModel, ShortText, WebUrl
+from badgeforge.fields import (
+    WEB_URL_PATTERN,
+    PartialUpdate,
+    RequestModel,
+    SchemaPattern,
+    ShortText,
+    WebUrl,
+)
 from badgeforge.webhooks.events import EventType
 from badgeforge.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 MAX_OVERLAP_SECONDS = 7 * 86_400
+WebhookUrl = Annotated[WebUrl, SchemaPattern(WEB_URL_PATTERN.replace("^https?://", "^https://"))]
+"""What the schema promises: https (http to loopback is accepted too, in development only)."""
 EventTypes = Annotated[
     list[EventType],
     Field(
@@ -22,10 +31,55 @@ EventTypes = Annotated[
 ]
 
 
+_ENDPOINT_ID = "9a4c1e2f-3b5d-4f6a-8c7e-1d2b3a4c5e6f"
+_TIME = "2026-12-01T10:00:00Z"
+_ENDPOINT: dict[str, Any] = {
+    "id": _ENDPOINT_ID,
+    "url": "https://si-formation.example.fr/badgeforge/webhooks",
+    "description": "SI formation",
+    "event_types": ["award.issued", "award.revoked", "award.expired"],
+    "enabled": True,
+    "disabled_at": None,
+    "disabled_reason": None,
+    "previous_secret_expires_at": None,
+    "created_at": _TIME,
+    "updated_at": _TIME,
+}
+_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+_DELIVERY: dict[str, Any] = {
+    "id": "1b2c3d4e-5f60-4718-9a0b-c1d2e3f40516",
+    "endpoint_id": _ENDPOINT_ID,
+    "event_id": "0e1f2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b",
+    "event_type": "award.issued",
+    "status": "delivered",
+    "attempts": 1,
+    "next_attempt_at": None,
+    "last_status_code": 200,
+    "last_error": None,
+    "delivered_at": _TIME,
+    "created_at": _TIME,
+    "log": [
+        {"attempt": 1, "status_code": 200, "duration_ms": 84, "error": None, "started_at": _TIME}
+    ],
+}
+
+
 class WebhookEndpointCreate(RequestModel):
     """A new webhook endpoint."""
 
-    url: WebUrl = Field(
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "url": "https://si-formation.example.fr/badgeforge/webhooks",
+                    "event_types": ["award.issued", "award.revoked"],
+                    "description": "SI formation",
+                }
+            ]
+        }
+    )
+
+    url: WebhookUrl = Field(
         description="https URL receiving the POSTs (http only for loopback, in development)."
     )
     event_types: EventTypes = Field(
@@ -43,7 +97,9 @@ class WebhookEndpointUpdate(PartialUpdate):
 
     required_fields = ("url", "event_types", "enabled")
 
-    url: WebUrl | None = None
+    model_config = ConfigDict(json_schema_extra={"examples": [{"enabled": True}]})
+
+    url: WebhookUrl | None = None
     event_types: EventTypes | None = None
     description: ShortText | None = None
     enabled: bool | None = None
@@ -52,11 +108,15 @@ class WebhookEndpointUpdate(PartialUpdate):
 class SecretRotation(RequestModel):
     """How long the previous secret keeps signing next to the new one."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [{"overlap_seconds": 86400}]})
+
     overlap_seconds: int = Field(default=86_400, ge=0, le=MAX_OVERLAP_SECONDS)
 
 
 class WebhookEndpointRead(BaseModel):
     """A webhook endpoint (never its secret)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_ENDPOINT]})
 
     id: UUID
     url: str
@@ -79,11 +139,21 @@ class WebhookEndpointRead(BaseModel):
 class WebhookEndpointCreated(WebhookEndpointRead):
     """A new endpoint with its signing secret, shown this once."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [{**_ENDPOINT, "secret": _SECRET}]})
+
     secret: str = Field(description="`whsec_…`: verify signatures with it (shown once).")
 
 
 class SecretRotated(BaseModel):
     """The new signing secret (shown once) and the end of the overlap."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"id": _ENDPOINT_ID, "secret": _SECRET, "previous_secret_expires_at": _TIME}
+            ]
+        }
+    )
 
     id: UUID
     secret: str
@@ -106,6 +176,8 @@ class AttemptRead(BaseModel):
 
 class DeliveryRead(BaseModel):
     """One event to one endpoint, with its attempts (newest first)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_DELIVERY]})
 
     id: UUID
     endpoint_id: UUID
