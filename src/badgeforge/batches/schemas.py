@@ -98,8 +98,51 @@ class BatchAward(BaseModel):
     credential_url: str = Field(description="The OB 3.0 credential (public).")
 
 
+_BATCH_ID = "4e5f6a7b-8c9d-4e0f-a1b2-c3d4e5f6a7b8"
+_AWARD_ID = "5d2e8c1a-7b3f-4e9d-a6c0-1f4b8e2d9a73"
+_BASE = "http://localhost:8000"
+_SUMMARY: dict[str, Any] = {
+    "id": _BATCH_ID,
+    "badge_class_id": "0b9d5f7e-2c4a-4e8b-8f1d-6a3c9e2b7d40",
+    "source": "csv",
+    "filename": "remise-juin.csv",
+    "status": "running",
+    "total": 24,
+    "done": 20,
+    "failed": 1,
+    "cancelled": 0,
+    "pending": 3,
+    "created_at": "2026-12-01T10:00:00Z",
+    "cancelled_at": None,
+    "completed_at": None,
+}
+_READ: dict[str, Any] = {
+    **_SUMMARY,
+    "url": f"{_BASE}/api/v1/award-batches/{_BATCH_ID}",
+    "errors": [
+        {
+            "row": 7,
+            "recipient_email": "camille@exemple",
+            "message": "courriel : adresse e-mail invalide",
+        }
+    ],
+    "awards": [
+        {
+            "row": 2,
+            "award_id": _AWARD_ID,
+            "recipient_email": "lea.martin@example.org",
+            "url": f"{_BASE}/api/v1/awards/{_AWARD_ID}",
+            "assertion_url": f"{_BASE}/ob2/assertions/{_AWARD_ID}",
+            "credential_url": f"{_BASE}/ob3/credentials/{_AWARD_ID}",
+        }
+    ],
+}
+
+
 class AwardBatchSummary(BaseModel):
     """A batch and its progress."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_SUMMARY]})
 
     id: UUID
     badge_class_id: UUID
@@ -118,6 +161,8 @@ class AwardBatchSummary(BaseModel):
 
 class AwardBatchRead(AwardBatchSummary):
     """A batch with every row's outcome so far."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [_READ]})
 
     url: str
     errors: list[RowError]

@@ -113,7 +113,7 @@ class IssueResponse(BaseModel):
     )
 
 
-class VerifyOptions(BaseModel):
+class VerifyOptions(RequestModel):
     """VC-API verification options. Every check is always run; ``checks`` is accepted for
     compatibility and ignored."""
 
@@ -124,7 +124,7 @@ class VerifyOptions(BaseModel):
     checks: list[str] | None = Field(default=None, max_length=16)
 
 
-class VerifyRequest(BaseModel):
+class VerifyRequest(RequestModel):
     """A credential to verify: JSON-LD with an embedded proof, or a VC-JWT string."""
 
     model_config = ConfigDict(

@@ -25,6 +25,8 @@ router = APIRouter(prefix="/api/v1", tags=["verification"])
 MAX_UPLOAD_BYTES = 1_048_576
 
 REQUEST_BODY = {
+    # Anonymous callers are welcome ({}); an API key, when sent, raises the rate limit.
+    "security": [{}, {"ApiKeyBearer": []}, {"ApiKeyHeader": []}],
     "requestBody": {
         "required": True,
         "content": {

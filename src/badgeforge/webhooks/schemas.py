@@ -1,10 +1,10 @@
 """Request and response shapes of the webhook API."""
 
 from datetime import datetime
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from badgeforge.fields import (
     WEB_URL_PATTERN,
@@ -45,7 +45,7 @@ _ENDPOINT: dict[str, Any] = {
     "created_at": _TIME,
     "updated_at": _TIME,
 }
-_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"  # noqa: S105 - a documentation example
 _DELIVERY: dict[str, Any] = {
     "id": "1b2c3d4e-5f60-4718-9a0b-c1d2e3f40516",
     "endpoint_id": _ENDPOINT_ID,
