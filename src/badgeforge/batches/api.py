@@ -48,12 +48,14 @@ router = APIRouter(
     tags=["award batches"],
     responses=problem_responses(Unauthorized, Forbidden),
 )
+_UUID_TEXT = "^[0-9a-fA-F]{8}-?([0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}$"
+"""A form field is text: a UUID's ``format`` alone does not make generators keep to one."""
 CSV_FORM = {
     "type": "object",
     "required": ["file", "badge_class_id"],
     "properties": {
         "file": {"type": "string", "format": "binary", "description": "UTF-8 CSV, ';' or ','."},
-        "badge_class_id": {"type": "string", "format": "uuid"},
+        "badge_class_id": {"type": "string", "format": "uuid", "pattern": _UUID_TEXT},
         "ob3_proof": {"type": "string", "enum": ["data-integrity", "vc-jwt"]},
     },
 }

@@ -134,7 +134,7 @@ class VerifyRequest(RequestModel):
         },
     )
 
-    verifiableCredential: Credential | str = Field(  # noqa: N815 - VC-API member name
+    verifiableCredential: JsonObject | _JsonText = Field(  # noqa: N815 - VC-API member name
         description="A credential with a Data Integrity proof, or a compact VC-JWT."
     )
     options: VerifyOptions = Field(default_factory=VerifyOptions)

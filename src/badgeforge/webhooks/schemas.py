@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Annotated, Any, Self
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, Strict, StrictBool
 
 from badgeforge.fields import (
     WEB_URL_PATTERN,
@@ -102,7 +102,7 @@ class WebhookEndpointUpdate(PartialUpdate):
     url: WebhookUrl | None = None
     event_types: EventTypes | None = None
     description: ShortText | None = None
-    enabled: bool | None = None
+    enabled: StrictBool | None = None
 
 
 class SecretRotation(RequestModel):
@@ -110,7 +110,7 @@ class SecretRotation(RequestModel):
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"overlap_seconds": 86400}]})
 
-    overlap_seconds: int = Field(default=86_400, ge=0, le=MAX_OVERLAP_SECONDS)
+    overlap_seconds: Annotated[int, Strict()] = Field(default=86_400, ge=0, le=MAX_OVERLAP_SECONDS)
 
 
 class WebhookEndpointRead(BaseModel):
