@@ -8,11 +8,12 @@ OpenBadgeCredential with a Data Integrity proof (``eddsa-rdfc-2022``) and as a V
 
 import hashlib
 import json
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Any
 from uuid import UUID, uuid5
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, undefer
 
 from badgeforge.awards.models import Award
@@ -22,7 +23,7 @@ from badgeforge.badge_classes.service import to_record as badge_class_record
 from badgeforge.core import ob2, ob2_signing, ob3, status_list, vc_jwt
 from badgeforge.core.data_integrity import add_proof
 from badgeforge.core.keys import KeyAlgorithm, KeyVault
-from badgeforge.core.records import BadgeClassRecord
+from badgeforge.core.records import AwardRecord, BadgeClassRecord
 from badgeforge.db import insert_if_absent, utcnow
 from badgeforge.issuance import status as statuses
 from badgeforge.issuance.links import IssuedLinks, KeyReferences
@@ -38,6 +39,9 @@ from badgeforge.issuers.models import Issuer
 from badgeforge.issuers.service import to_record as issuer_record
 from badgeforge.public.links import PublicLinks
 from badgeforge.signing import service as signing
+
+STATUS_ATTEMPTS = 4
+"""Times an award tries a new random status list index after a concurrent award took its own."""
 
 
 def dumps(document: dict[str, Any]) -> str:
@@ -123,44 +127,75 @@ def issue(
         rsa.rsa(),
         creator=public.ob2_key(rsa.key.id),
     )
-    status_entry, status_id, status_index = _status(session, vault, public, issuer)
-    credential = ob3.open_badge_credential(
-        record,
-        bc_record,
-        issuer_record(issuer),
-        links,
-        ob3.CredentialOptions(credential_status=status_entry),
-    )
-    now = utcnow()
-    signed = add_proof(
-        credential,
-        ed25519.ed25519(),
-        verification_method=references.method(ed25519.key),
-        created=now,
-    )
-    signed["proof"] = [signed["proof"]]  # the OB 3.0 JSON Schema wants an array (SPEC §10.4)
-    issued = IssuedAward(
-        award_id=award.id,
-        organisation_id=award.organisation_id,
-        issuer_id=issuer.id,
-        base_url=base_url,
-        badge_class_snapshot_id=snapshot_id,
-        image_png_sha256=digests["image/png"],
-        image_svg_sha256=digests["image/svg+xml"],
-        ob2_assertion=dumps(assertion),
-        ob2_signed_id=signed_id,
-        ob2_jws=jws,
-        ob3_credential=dumps(signed),
-        ob3_jwt=vc_jwt.sign(credential, rsa.private_key, references.method(rsa.key)),
-        ob3_default=default_proof(issuer, badge_class, proof).value,
-        rsa_key_id=rsa.key.id,
-        ed25519_key_id=ed25519.key.id,
-        status_list_id=status_id,
-        status_list_index=status_index,
-    )
-    session.add(issued)
-    session.flush()
-    return issued
+    fixed = {
+        "award_id": award.id,
+        "organisation_id": award.organisation_id,
+        "issuer_id": issuer.id,
+        "base_url": base_url,
+        "badge_class_snapshot_id": snapshot_id,
+        "image_png_sha256": digests["image/png"],
+        "image_svg_sha256": digests["image/svg+xml"],
+        "ob2_assertion": dumps(assertion),
+        "ob2_signed_id": signed_id,
+        "ob2_jws": jws,
+        "ob3_default": default_proof(issuer, badge_class, proof).value,
+        "rsa_key_id": rsa.key.id,
+        "ed25519_key_id": ed25519.key.id,
+    }
+    credential_of = _Ob3(record, bc_record, issuer, links, references, rsa, ed25519)
+    for attempt in range(STATUS_ATTEMPTS):
+        status_entry, status_id, status_index = _status(session, vault, public, issuer)
+        signed, jwt = credential_of(status_entry)
+        issued = IssuedAward(
+            **fixed,
+            ob3_credential=dumps(signed),
+            ob3_jwt=jwt,
+            status_list_id=status_id,
+            status_list_index=status_index,
+        )
+        try:
+            with session.begin_nested():
+                session.add(issued)
+                session.flush()
+        except IntegrityError:
+            # Another award took this status list index at the same moment: the index is in
+            # the signed credential, so sign again with a new one.
+            if status_id is None or attempt == STATUS_ATTEMPTS - 1:
+                raise
+            continue
+        return issued
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+@dataclass(frozen=True)
+class _Ob3:
+    """Builds and signs an award's OB 3.0 credential (both proofs) for one status entry."""
+
+    record: AwardRecord
+    badge_class: BadgeClassRecord
+    issuer: Issuer
+    links: IssuedLinks
+    references: KeyReferences
+    rsa: signing.Signer
+    ed25519: signing.Signer
+
+    def __call__(self, status_entry: dict[str, Any]) -> tuple[dict[str, Any], str]:
+        credential = ob3.open_badge_credential(
+            self.record,
+            self.badge_class,
+            issuer_record(self.issuer),
+            self.links,
+            ob3.CredentialOptions(credential_status=status_entry),
+        )
+        signed = add_proof(
+            credential,
+            self.ed25519.ed25519(),
+            verification_method=self.references.method(self.ed25519.key),
+            created=utcnow(),
+        )
+        signed["proof"] = [signed["proof"]]  # the OB 3.0 JSON Schema wants an array (SPEC §10.4)
+        jwt = vc_jwt.sign(credential, self.rsa.private_key, self.references.method(self.rsa.key))
+        return signed, jwt
 
 
 def _status(

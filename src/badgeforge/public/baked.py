@@ -6,8 +6,7 @@ and document), so each process can keep its own cache without any coordination.
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
-from uuid import UUID
+from collections.abc import Callable, Hashable
 
 MAX_CACHED_BYTES = 64 * 1024 * 1024
 
@@ -17,12 +16,12 @@ class BakedCache:
 
     def __init__(self, max_bytes: int = MAX_CACHED_BYTES) -> None:
         self.max_bytes = max_bytes
-        self._entries: OrderedDict[tuple[UUID, str], bytes] = OrderedDict()
+        self._entries: OrderedDict[Hashable, bytes] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
 
-    def get_or_bake(self, award_id: UUID, kind: str, bake: Callable[[], bytes]) -> bytes:
-        """The cached image, or ``bake()``'s result, cached."""
+    def get_or_bake(self, award_id: Hashable, kind: str, bake: Callable[[], bytes]) -> bytes:
+        """The cached image, or ``bake()``'s result, cached (``award_id`` and ``kind`` key it)."""
         key = (award_id, kind)
         with self._lock:
             found = self._entries.get(key)
@@ -41,3 +40,5 @@ class BakedCache:
 
 
 BAKED = BakedCache()
+IMAGES = BakedCache(16 * 1024 * 1024)
+"""Stored badge images by digest: immutable, read for every bake otherwise."""

@@ -25,7 +25,7 @@ from badgeforge.issuance.models import BadgeClassSnapshot, ImageBlob, IssuedAwar
 from badgeforge.issuers.models import Issuer
 from badgeforge.issuers.service import to_record as issuer_to_record
 from badgeforge.problems import Gone, NotFound
-from badgeforge.public.baked import BAKED
+from badgeforge.public.baked import BAKED, IMAGES
 from badgeforge.public.links import PublicLinks
 from badgeforge.signing import service as signing
 
@@ -129,11 +129,18 @@ def badge_class_image(session: Session, badge_class_id: UUID, media_type: str) -
 
 
 def image_blob(session: Session, digest: str, media_type: str) -> bytes:
-    """A stored badge image by its SHA-256 (what an award was issued with)."""
-    blob = session.get(ImageBlob, digest.lower(), options=[undefer(ImageBlob.data)])
-    if blob is None or blob.media_type != media_type:
-        raise NotFound(f"No {media_type} image {digest}.")
-    return blob.data
+    """A stored badge image by its SHA-256 (what an award was issued with).
+
+    Content-addressed, hence immutable: kept in a bounded in-process cache.
+    """
+
+    def load() -> bytes:
+        blob = session.get(ImageBlob, digest.lower(), options=[undefer(ImageBlob.data)])
+        if blob is None or blob.media_type != media_type:
+            raise NotFound(f"No {media_type} image {digest}.")
+        return blob.data
+
+    return IMAGES.get_or_bake(digest.lower(), media_type, load)
 
 
 def assertion_document(session: Session, award_id: UUID) -> HostedAssertion:
