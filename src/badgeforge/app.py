@@ -34,9 +34,9 @@ from badgeforge.settings import Settings
 from badgeforge.signing.api import router as signing_router
 from badgeforge.signing.vault import vault_from_settings
 from badgeforge.vcapi.api import router as vcapi_router
-from badgeforge.webhooks.api import router as webhooks_router
 from badgeforge.verification.api import router as verification_router
 from badgeforge.verification.pages import router as verify_page_router
+from badgeforge.webhooks.api import router as webhooks_router
 
 DESCRIPTION = """
 Issue and host **Open Badges 2.0** that import into wallets such as Open Badge Passport and

@@ -8,7 +8,6 @@ from badgeforge.core.keys import KeyVault
 from badgeforge.public.links import PublicLinks
 from badgeforge.settings import Settings
 
-
 # These are ``async`` on purpose: they only read app state, and a sync dependency would cost
 # a thread-pool hop on every request (measured: about 0.1 ms each on the public routes).
 
