@@ -120,9 +120,7 @@ def _jwk(session: Session, links: PublicLinks, key: SigningKey, *, kid: bool) ->
         ed25519_keys = signing.published_keys(session, issuer.id, KeyAlgorithm.ED25519)
         current = next((k for k in ed25519_keys if k.status is KeyStatus.ACTIVE), None)
         jwk["iss"] = (
-            references.identifier(current)
-            if current is not None
-            else links.ob3_issuer(issuer.id)
+            references.identifier(current) if current is not None else links.ob3_issuer(issuer.id)
         )
     return jwk
 
