@@ -14,7 +14,7 @@ from uuid import UUID, uuid5
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, undefer
+from sqlalchemy.orm import Session
 
 from badgeforge.awards.models import Award
 from badgeforge.awards.records import to_record as award_record
@@ -51,9 +51,10 @@ def dumps(document: dict[str, Any]) -> str:
 
 def _blob(session: Session, data: bytes, media_type: str) -> str:
     digest = hashlib.sha256(data).hexdigest()
-    if session.get(ImageBlob, digest) is None:
-        values = {"sha256": digest, "media_type": media_type, "data": data, "created_at": utcnow()}
-        insert_if_absent(session, ImageBlob, values)
+    if session.get(ImageBlob, digest) is not None:
+        return digest
+    values = {"sha256": digest, "media_type": media_type, "data": data, "created_at": utcnow()}
+    insert_if_absent(session, ImageBlob, values)
     return digest
 
 
@@ -94,19 +95,18 @@ def issue(
     proof: str | None = None,
 ) -> IssuedAward:
     """Build, sign and store every format of ``award`` (in the caller's transaction)."""
-    badge_class = session.scalars(
-        select(BadgeClass)
-        .options(undefer(BadgeClass.image_png), undefer(BadgeClass.image_svg))
-        .where(BadgeClass.id == award.badge_class_id)
+    badge_class = session.get_one(BadgeClass, award.badge_class_id)  # locked by the award
+    png, svg = session.execute(
+        select(BadgeClass.image_png, BadgeClass.image_svg).where(BadgeClass.id == badge_class.id)
     ).one()
-    issuer = session.scalars(select(Issuer).where(Issuer.id == badge_class.issuer_id)).one()
+    issuer = session.get_one(Issuer, badge_class.issuer_id)
     keys = signing.signers(session, vault, issuer)
     rsa, ed25519 = keys[KeyAlgorithm.RSA], keys[KeyAlgorithm.ED25519]
     public = PublicLinks(base_url)
     references = KeyReferences(public, issuer.id, IdentifierStyle(issuer.identifier_style))
     digests = {
-        "image/png": _blob(session, badge_class.image_png, "image/png"),
-        "image/svg+xml": _blob(session, badge_class.image_svg, "image/svg+xml"),
+        "image/png": _blob(session, png, "image/png"),
+        "image/svg+xml": _blob(session, svg, "image/svg+xml"),
     }
     bc_record = badge_class_record(badge_class)
     links = IssuedLinks(
