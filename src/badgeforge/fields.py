@@ -153,7 +153,8 @@ Tag = Annotated[
 ]
 
 
-def _json_integer(value: object) -> object:
+def json_integer(value: object) -> object:
+    """A JSON integer as Python's ``int``: ``10.0`` is 10; strings and booleans are refused."""
     if isinstance(value, bool | str):
         raise ValueError("must be a JSON number, not a string or a boolean")
     if isinstance(value, float) and value.is_integer():
@@ -161,10 +162,10 @@ def _json_integer(value: object) -> object:
     return value
 
 
-StrictInt = Annotated[int, BeforeValidator(_json_integer), Strict()]
+StrictInt = Annotated[int, BeforeValidator(json_integer), Strict()]
 """A JSON integer: ``"10"`` and ``true`` are refused, not converted; ``10.0`` is the number
 10 (JSON Schema's ``integer`` includes it), ``10.5`` is refused."""
-Days = Annotated[int, Strict(), Field(ge=1, le=36_500), BeforeValidator(_json_integer)]
+Days = Annotated[int, Strict(), Field(ge=1, le=36_500), BeforeValidator(json_integer)]
 """A number of days, 1 to 100 years, a JSON integer like ``StrictInt``. (Bounds given with
 ``Field`` next to a ``StrictInt`` would land outside its validator and in the JSON Schema
 as unknown ``ge``/``le`` keywords; inside the type they are ``minimum``/``maximum``.)"""

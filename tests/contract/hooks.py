@@ -175,6 +175,12 @@ STATE_RULES = {
   signature is valid. ``tests/vcapi`` tests both answers."""
 
 
+EMPTY_FORM_UUID = "body.badge_class_id: Input should be a valid UUID, invalid length: found 0"
+"""Schemathesis 4.32's coverage phase sometimes sends a required multipart field empty
+although the schema gives it a UUID ``pattern`` (seen on ``POST /api/v1/award-batches``):
+that request is not schema-valid, so its 422 is the right answer, not a contract break."""
+
+
 @schemathesis.hook
 def filter_failure(context: Any, failure: Any, case: Any, response: Any) -> bool:
     if type(failure).__name__ != "RejectedPositiveData" or response.status_code not in (400, 422):
@@ -186,6 +192,10 @@ def filter_failure(context: Any, failure: Any, case: Any, response: Any) -> bool
     if response.status_code == 400:
         return problem.get("detail") not in PAGINATION_RULES
     if problem.get("detail") in CLOCK_RULES:
+        return False
+    if case.operation.label == "POST /api/v1/award-batches" and EMPTY_FORM_UUID in str(
+        problem.get("detail")
+    ):
         return False
     rule = STATE_RULES.get(case.operation.label)
     if rule is None or problem.get("type") != rule[0]:

@@ -52,6 +52,7 @@ _UUID_TEXT = "^[0-9a-fA-F]{8}-?([0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}$"
 """A form field is text: a UUID's ``format`` alone does not make generators keep to one."""
 CSV_FORM = {
     "type": "object",
+    "additionalProperties": False,
     "required": ["file", "badge_class_id"],
     "properties": {
         "file": {"type": "string", "format": "binary", "description": "UTF-8 CSV, ';' or ','."},

@@ -189,7 +189,24 @@ def inline_schema(model: type[BaseModel]) -> dict[str, Any]:
 
 
 def create_schema() -> dict[str, Any]:
-    """The JSON body's schema, rows included, without references (for OpenAPI)."""
+    """The JSON body's schema, rows included, without references (for OpenAPI).
+
+    A row is any JSON object: the batch is accepted (202) whatever its rows hold, and each
+    row is then checked like ``POST /api/v1/awards`` and reported, so the schema documents
+    the row's fields (as in :class:`AwardBatchRowInput`) without constraining them.
+    """
     schema = inline_schema(AwardBatchCreate)
-    schema["properties"]["rows"]["items"] = inline_schema(AwardBatchRowInput)
+    strict = inline_schema(AwardBatchRowInput)
+    schema["properties"]["rows"]["items"] = {
+        "type": "object",
+        "description": (
+            "One recipient. Checked row by row like `POST /api/v1/awards`: a row that "
+            "fails is reported with its position and does not stop the others."
+        ),
+        "properties": {
+            name: {"description": field.get("description", name), "title": field.get("title")}
+            for name, field in strict["properties"].items()
+        },
+        "x-row-schema": strict,
+    }
     return schema

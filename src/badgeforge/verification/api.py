@@ -40,6 +40,7 @@ REQUEST_BODY = {
             "multipart/form-data": {
                 "schema": {
                     "type": "object",
+                    "additionalProperties": False,
                     "properties": {
                         "file": {
                             "type": "string",
@@ -60,6 +61,9 @@ async def _input(request: Request) -> tuple[bytes | str | dict[str, Any], str | 
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type == "multipart/form-data":
         form = await request.form(max_files=1, max_fields=4)
+        unknown = sorted(set(form.keys()) - {"file", "recipient"})
+        if unknown:
+            raise UnprocessableContent(f"Unknown form field(s): {', '.join(unknown)}.")
         upload = form.get("file")
         if upload is None or isinstance(upload, str):
             raise UnprocessableContent("Send the badge file in the `file` field.")

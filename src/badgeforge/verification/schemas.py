@@ -2,7 +2,7 @@
 
 from typing import Any, Self
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from badgeforge.fields import Email, RequestModel
 
@@ -33,10 +33,15 @@ class Recipient(RequestModel):
     recipient: Email | None = None
 
 
-class VerifyRequest(RequestModel):
-    """Exactly one of ``url``, ``credential`` (a JSON document) or ``jwt`` (a compact JWS)."""
+class VerifyRequest(BaseModel):
+    """Exactly one of ``url``, ``credential`` (a JSON document) or ``jwt`` (a compact JWS).
+
+    Not a ``RequestModel``: nothing here is stored, and whatever a badge holds (control
+    characters included) is the verification report's to judge, not a reason to refuse.
+    """
 
     model_config = ConfigDict(
+        extra="forbid",
         json_schema_extra={
             "oneOf": [  # exactly one given (not null), as `_exactly_one` checks
                 {"required": [name], "properties": {name: {"type": kind}}}
@@ -51,7 +56,7 @@ class VerifyRequest(RequestModel):
                     "recipient": "camille@example.org",
                 },
             ],
-        }
+        },
     )
 
     url: str | None = Field(default=None, max_length=2048, description="A badge's URL.")

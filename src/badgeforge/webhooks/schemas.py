@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Annotated, Any, Self
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, StrictBool
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, StrictBool
 
 from badgeforge.fields import (
     WEB_URL_PATTERN,
@@ -13,6 +13,7 @@ from badgeforge.fields import (
     SchemaPattern,
     ShortText,
     WebUrl,
+    json_integer,
 )
 from badgeforge.webhooks.events import EventType
 from badgeforge.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -110,7 +111,12 @@ class SecretRotation(RequestModel):
 
     model_config = ConfigDict(json_schema_extra={"examples": [{"overlap_seconds": 86400}]})
 
-    overlap_seconds: Annotated[int, Strict()] = Field(default=86_400, ge=0, le=MAX_OVERLAP_SECONDS)
+    overlap_seconds: Annotated[
+        int,
+        Strict(),
+        Field(ge=0, le=MAX_OVERLAP_SECONDS),
+        BeforeValidator(json_integer),
+    ] = 86_400
 
 
 class WebhookEndpointRead(BaseModel):
