@@ -3,7 +3,8 @@
 from alembic import context
 from sqlalchemy import Connection
 
-from badgeforge.db import Base, import_all_models, make_engine
+from badgeforge.app import import_all_models
+from badgeforge.db import Base, make_engine
 from badgeforge.settings import Settings
 
 import_all_models()

@@ -7,7 +7,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from badgeforge.db import Base, import_all_models, make_engine
+from badgeforge.app import import_all_models
+from badgeforge.db import Base, make_engine
 from badgeforge.migrate import downgrade, upgrade
 from tests.conftest import BACKENDS, scratch_postgres_database
 

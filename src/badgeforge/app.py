@@ -124,3 +124,25 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.mount(PAGES_STATIC_PATH, StaticFiles(directory=PAGES_STATIC_DIR), name="pages-static")
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def import_all_models() -> None:
+    """Import every domain's models so ``Base.metadata`` is complete (Alembic, tests).
+
+    It lives here, in the composition root, because the platform modules must not know the
+    domains (dependencies point platform <- domains).
+    """
+    from badgeforge import idempotency, ratelimit
+    from badgeforge.access import models as access_models
+    from badgeforge.audit import models as audit_models
+    from badgeforge.awards import models as award_models
+    from badgeforge.badge_classes import models as badge_class_models
+    from badgeforge.batches import models as batch_models
+    from badgeforge.issuance import models as issuance_models
+    from badgeforge.issuers import models as issuer_models
+    from badgeforge.jobs import models as job_models
+    from badgeforge.signing import models as signing_models
+    from badgeforge.webhooks import models as webhook_models
+
+    del idempotency, ratelimit, access_models, audit_models, award_models, badge_class_models
+    del batch_models, issuance_models, issuer_models, job_models, signing_models, webhook_models

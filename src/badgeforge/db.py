@@ -163,24 +163,3 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
-
-
-def import_all_models() -> None:
-    """Import every domain's models so ``Base.metadata`` is complete (Alembic, tests)."""
-    from badgeforge import idempotency, ratelimit
-    from badgeforge.access import models as access_models
-    from badgeforge.audit import models as audit_models
-    from badgeforge.awards import models as award_models
-    from badgeforge.badge_classes import models as badge_class_models
-    from badgeforge.batches import models as batch_models
-    from badgeforge.issuance import models as issuance_models
-    from badgeforge.issuers import models as issuer_models
-    from badgeforge.jobs import models as job_models
-    from badgeforge.signing import models as signing_models
-
-    del idempotency, ratelimit, access_models, award_models, badge_class_models, issuer_models
-    del issuance_models, signing_models, batch_models
-    from badgeforge.webhooks import models as webhook_models
-
-    del job_models, webhook_models
-    del audit_models
