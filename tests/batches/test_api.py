@@ -13,6 +13,7 @@ from badgeforge.awards.models import Award
 from badgeforge.batches.models import AwardBatchRow
 from badgeforge.batches.worker import _vault, process_chunk
 from badgeforge.db import utcnow
+from badgeforge.observability import AWARDS_ISSUED
 from badgeforge.settings import Settings
 from tests.factories import Tenant, create_tenant
 
@@ -59,7 +60,9 @@ class TestJsonBatch:
         assert "badge_class_id" in errors[7]
         assert batch["awards"] == []
 
+        issued_before = AWARDS_ISSUED.labels("batch")._value.get()
         assert drain() >= 1
+        assert AWARDS_ISSUED.labels("batch")._value.get() == issued_before + 3
         done = client.get(batch["url"], headers=tenant.headers).json()
         assert (done["status"], done["done"], done["failed"], done["pending"]) == (
             "completed",

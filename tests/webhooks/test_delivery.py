@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from badgeforge.jobs.worker import Worker
+from badgeforge.observability import WEBHOOK_DELIVERIES
 from badgeforge.problems import Conflict
 from badgeforge.webhooks import delivery, service
 from badgeforge.webhooks.models import (
@@ -81,6 +82,8 @@ class TestDelivery:
     def test_500_then_200_retries_with_the_same_webhook_id(self, org: Org) -> None:
         answers = {0: 500, 1: 503}
         receiver = Receiver(secrets=[], answer=lambda n: (answers.get(n, 200), 0.0))
+        failed = WEBHOOK_DELIVERIES.labels("failed")._value.get()
+        delivered = WEBHOOK_DELIVERIES.labels("delivered")._value.get()
         with receiving(receiver):
             _, secret = org.endpoint(receiver.url)
             receiver.secrets.append(secret)
@@ -89,6 +92,8 @@ class TestDelivery:
         assert len(set(receiver.ids())) == 1
         assert len(receiver.received) == 3
         assert all(item.verified_with == [0] for item in receiver.received)
+        assert WEBHOOK_DELIVERIES.labels("failed")._value.get() == failed + 2
+        assert WEBHOOK_DELIVERIES.labels("delivered")._value.get() == delivered + 1
         delivery = delivery_of(org)
         assert receiver.ids()[0] == str(delivery.event_id)
         log = attempts(org, delivery)

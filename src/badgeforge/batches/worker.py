@@ -30,6 +30,7 @@ from badgeforge.batches.models import AwardBatch, AwardBatchRow, RowState
 from badgeforge.core.errors import CoreError
 from badgeforge.core.keys import KeyVault
 from badgeforge.db import utcnow
+from badgeforge.observability import AWARDS_ISSUED, BATCH_ROWS
 from badgeforge.problems import Problem
 from badgeforge.security import Principal, Scope, effective_scopes
 from badgeforge.settings import Settings
@@ -83,8 +84,11 @@ def _award_row(
             )
     except (Problem, CoreError, ValidationError) as error:
         row.state, row.error = RowState.FAILED.value, getattr(error, "detail", str(error))
+        BATCH_ROWS.labels("failed").inc()
         return
     row.state, row.award_id = RowState.DONE.value, award.id
+    BATCH_ROWS.labels("awarded").inc()
+    AWARDS_ISSUED.labels("batch").inc()
 
 
 def _claim(session: Session, size: int, ids: Sequence[int] | None) -> list[AwardBatchRow]:

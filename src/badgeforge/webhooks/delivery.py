@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from badgeforge.core.keys import KeyVault
 from badgeforge.jobs.queue import claim, due, holds_lease
+from badgeforge.observability import WEBHOOK_DELIVERIES
 from badgeforge.settings import Settings
 from badgeforge.signing.vault import vault_from_settings
 from badgeforge.webhooks import signing
@@ -168,10 +169,13 @@ def _record(
     }
     if outcome.delivered:
         result |= {"status": DeliveryStatus.DELIVERED, "delivered_at": now, "next_attempt_at": None}
+        WEBHOOK_DELIVERIES.labels("delivered").inc()
     elif (delay := retry_delay(settings, job.retries)) is not None:
         result |= {"retries": job.retries + 1, "next_attempt_at": now + timedelta(seconds=delay)}
+        WEBHOOK_DELIVERIES.labels("failed").inc()
     else:
         result |= {"status": DeliveryStatus.FAILED, "next_attempt_at": None}
+        WEBHOOK_DELIVERIES.labels("gave_up").inc()
     if not holds_lease(session, WebhookDelivery, job.delivery_id, job.token, **result):
         logger.warning("webhook delivery %s: lease lost, outcome logged only", job.delivery_id)
     elif result.get("status") == DeliveryStatus.FAILED:
