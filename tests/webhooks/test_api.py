@@ -180,3 +180,21 @@ def test_reseal_moves_every_webhook_secret_to_the_new_master_key(
             pass
         else:  # pragma: no cover - a secret still readable with the old key alone
             raise AssertionError("the old master key still opens a resealed secret")
+
+
+def test_create_retried_with_the_same_idempotency_key_returns_the_same_secret(
+    client: TestClient, session: Session, settings: Settings
+) -> None:
+    _loopback(settings)
+    tenant = create_tenant(session)
+    headers = {**tenant.headers, "Idempotency-Key": "webhook-create-1"}
+    first = client.post("/api/v1/webhook-endpoints", json={"url": LOCAL}, headers=headers)
+    again = client.post("/api/v1/webhook-endpoints", json={"url": LOCAL}, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.json()["id"] == first.json()["id"]
+    assert again.json()["secret"] == first.json()["secret"]
+    assert first.headers["Cache-Control"] == "no-store"
+    assert again.headers["Cache-Control"] == "no-store"
+    listed = client.get("/api/v1/webhook-endpoints", headers=tenant.headers).json()
+    assert len(listed["items"]) == 1

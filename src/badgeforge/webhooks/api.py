@@ -3,10 +3,12 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, Response, status
+from fastapi.responses import JSONResponse
 
 from badgeforge.db import SessionDep
 from badgeforge.deps import SettingsDep, VaultDep
+from badgeforge.idempotency import IdempotencyKey, Sealed, idempotent
 from badgeforge.pagination import Page, PageDep
 from badgeforge.problems import (
     BadRequest,
@@ -46,24 +48,44 @@ def _delivery(session: SessionDep, delivery: WebhookDelivery) -> DeliveryRead:
 @router.post(
     "/webhook-endpoints",
     status_code=status.HTTP_201_CREATED,
+    response_model=WebhookEndpointCreated,
     summary="Create a webhook endpoint",
     responses=problem_responses(UnprocessableContent),
 )
 def create_endpoint(
+    request: Request,
+    response: Response,
     body: WebhookEndpointCreate,
     session: SessionDep,
     principal: ManageAccess,
     settings: SettingsDep,
     vault: VaultDep,
-) -> WebhookEndpointCreated:
+    idempotency_key: IdempotencyKey = None,
+) -> WebhookEndpointCreated | JSONResponse:
     """Subscribe a URL to events; the answer shows its `whsec_` signing secret, once.
 
     Needs the `manage` scope. Deliveries follow Standard Webhooks (`webhook-id`,
-    `webhook-timestamp`, `webhook-signature`).
+    `webhook-timestamp`, `webhook-signature`). An `Idempotency-Key` makes a retry safe: it
+    gets the same endpoint and secret back (the stored answer is encrypted under the master
+    keys, for 24 hours).
     """
-    endpoint, secret = service.create(session, principal, body, settings=settings, vault=vault)
-    read = WebhookEndpointRead.from_model(endpoint)
-    return WebhookEndpointCreated(**read.model_dump(), secret=secret)
+
+    def create() -> WebhookEndpointCreated:
+        endpoint, secret = service.create(session, principal, body, settings=settings, vault=vault)
+        read = WebhookEndpointRead.from_model(endpoint)
+        return WebhookEndpointCreated(**read.model_dump(), secret=secret)
+
+    response.headers["Cache-Control"] = "no-store"  # the secret must not sit in any cache
+    return idempotent(
+        request,
+        session,
+        principal,
+        idempotency_key,
+        body,
+        create,
+        status_code=status.HTTP_201_CREATED,
+        sealed=Sealed(("secret",), vault.master_keys),
+    )
 
 
 @router.get(
