@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from badgeforge.batches.worker import process_next as award_batch_rows
 from badgeforge.db import make_engine, make_sessionmaker
+from badgeforge.jobs.gauges import observe_queues
 from badgeforge.settings import Settings
 from badgeforge.webhooks.delivery import deliver_webhooks
 from badgeforge.webhooks.expiry import scan_expired_awards
@@ -33,6 +34,7 @@ WORK_SOURCES: list[WorkSource] = [
     deliver_webhooks,
     scan_expired_awards,
     award_batch_rows,
+    observe_queues,
 ]
 
 
