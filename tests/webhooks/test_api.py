@@ -198,3 +198,26 @@ def test_create_retried_with_the_same_idempotency_key_returns_the_same_secret(
     assert again.headers["Cache-Control"] == "no-store"
     listed = client.get("/api/v1/webhook-endpoints", headers=tenant.headers).json()
     assert len(listed["items"]) == 1
+
+
+def test_endpoint_changes_are_audited(
+    client: TestClient, session: Session, settings: Settings
+) -> None:
+    _loopback(settings)
+    tenant = create_tenant(session)
+    created = client.post(
+        "/api/v1/webhook-endpoints", json={"url": LOCAL}, headers=tenant.headers
+    ).json()
+    path = f"/api/v1/webhook-endpoints/{created['id']}"
+    client.patch(path, json={"description": "SI formation"}, headers=tenant.headers)
+    client.post(f"{path}/rotate-secret", json={}, headers=tenant.headers)
+    client.delete(path, headers=tenant.headers)
+    events = client.get("/api/v1/audit-events", headers=tenant.headers).json()["items"]
+    actions = [event["action"] for event in events if event["object_id"] == created["id"]]
+    assert sorted(actions) == [
+        "webhook_endpoint.create",
+        "webhook_endpoint.delete",
+        "webhook_endpoint.rotate_secret",
+        "webhook_endpoint.update",
+    ]
+    assert "whsec_" not in str(events)

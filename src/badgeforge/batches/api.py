@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
+from badgeforge.audit.service import record as audit
 from badgeforge.batches import service
 from badgeforge.batches.csv_input import parse_csv
 from badgeforge.batches.models import AwardBatch, BatchSource, RowState
@@ -40,7 +41,7 @@ from badgeforge.problems import (
     problem_responses,
 )
 from badgeforge.public.links import PublicLinks
-from badgeforge.security import IssueAccess, ReadAccess
+from badgeforge.security import IssueAccess, Principal, ReadAccess
 
 PREFIX = "/api/v1/award-batches"
 router = APIRouter(
@@ -215,7 +216,7 @@ def create_award_batch(
         principal,
         idempotency_key,
         batch.fingerprint,
-        lambda: _read(session, service.create(session, principal, batch.data)),
+        lambda: _created(session, principal, batch.data),
         status_code=status.HTTP_202_ACCEPTED,
     )
     if isinstance(result, AwardBatchRead):
@@ -259,4 +260,12 @@ def cancel_award_batch(
 ) -> AwardBatchRead:
     """Stop a batch: recipients not awarded yet are cancelled; awards already made stay
     (revoke them one by one if needed). Cancelling a finished batch is a conflict."""
-    return _read(session, service.cancel(session, principal, batch_id))
+    cancelled = service.cancel(session, principal, batch_id)
+    audit(session, principal, "award_batch.cancel", "award_batch", batch_id)
+    return _read(session, cancelled)
+
+
+def _created(session: Session, principal: Principal, data: service.BatchInput) -> AwardBatchRead:
+    created = service.create(session, principal, data)
+    audit(session, principal, "award_batch.create", "award_batch", created.id)
+    return _read(session, created)

@@ -6,6 +6,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
+from badgeforge.audit.service import record as audit
 from badgeforge.db import SessionDep
 from badgeforge.deps import SettingsDep, VaultDep
 from badgeforge.idempotency import IdempotencyKey, Sealed, idempotent
@@ -72,6 +73,7 @@ def create_endpoint(
 
     def create() -> WebhookEndpointCreated:
         endpoint, secret = service.create(session, principal, body, settings=settings, vault=vault)
+        audit(session, principal, "webhook_endpoint.create", "webhook_endpoint", endpoint.id)
         read = WebhookEndpointRead.from_model(endpoint)
         return WebhookEndpointCreated(**read.model_dump(), secret=secret)
 
@@ -123,6 +125,15 @@ def update_endpoint(
 ) -> WebhookEndpointRead:
     """Change the URL, events or description; `enabled: true` re-enables a disabled endpoint."""
     endpoint = service.update_endpoint(session, principal, endpoint_id, body, settings=settings)
+    changed = sorted(body.model_fields_set)
+    audit(
+        session,
+        principal,
+        "webhook_endpoint.update",
+        "webhook_endpoint",
+        endpoint.id,
+        fields=changed,
+    )
     return WebhookEndpointRead.from_model(endpoint)
 
 
@@ -135,6 +146,7 @@ def update_endpoint(
 def delete_endpoint(endpoint_id: UUID, session: SessionDep, principal: ManageAccess) -> None:
     """Delete an endpoint, its pending deliveries and its log."""
     service.delete(session, principal, endpoint_id)
+    audit(session, principal, "webhook_endpoint.delete", "webhook_endpoint", endpoint_id)
 
 
 @router.post(
@@ -153,6 +165,7 @@ def rotate_secret(
     endpoint, secret = service.rotate_secret(
         session, principal, endpoint_id, body.overlap_seconds, vault=vault
     )
+    audit(session, principal, "webhook_endpoint.rotate_secret", "webhook_endpoint", endpoint.id)
     return SecretRotated(
         id=endpoint.id,
         secret=secret,
@@ -200,4 +213,6 @@ def list_deliveries(
 )
 def redeliver(delivery_id: UUID, session: SessionDep, principal: ManageAccess) -> DeliveryRead:
     """Send a delivery again (same `webhook-id`), with a fresh retry schedule."""
-    return _delivery(session, service.redeliver(session, principal, delivery_id))
+    delivery = service.redeliver(session, principal, delivery_id)
+    audit(session, principal, "webhook_delivery.redeliver", "webhook_delivery", delivery.id)
+    return _delivery(session, delivery)
