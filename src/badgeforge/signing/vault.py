@@ -14,6 +14,7 @@ from badgeforge.settings import Settings
 
 logger = logging.getLogger(__name__)
 MASTER_KEY_FILE = "master.key"
+_WARNED: set[str] = set()
 
 
 def _key_file_master_key(data_dir: Path) -> str:
@@ -33,9 +34,12 @@ def vault_from_settings(settings: Settings) -> KeyVault:
     configured = tuple(key.strip() for key in settings.master_keys.split(",") if key.strip())
     if configured:
         return KeyVault(configured)
-    logger.warning(
-        "BADGEFORGE_MASTER_KEYS is not set: signing keys are sealed with %s. "
-        "Production must set BADGEFORGE_MASTER_KEYS and keep it out of the data directory.",
-        settings.data_dir / MASTER_KEY_FILE,
-    )
+    path = str(settings.data_dir / MASTER_KEY_FILE)
+    if path not in _WARNED:  # once per process and key file, not at every use
+        _WARNED.add(path)
+        logger.warning(
+            "BADGEFORGE_MASTER_KEYS is not set: signing keys are sealed with %s. "
+            "Production must set BADGEFORGE_MASTER_KEYS and keep it out of the data directory.",
+            path,
+        )
     return KeyVault((_key_file_master_key(settings.data_dir),))
