@@ -26,21 +26,15 @@ _DOCUMENT_CONTENT = {
     "application/json": {"example": DOCUMENT_EXAMPLE},
     "application/ld+json": {"example": DOCUMENT_EXAMPLE},
 }
-_MEDIA_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
 _PUBLIC = {"Cache-Control": "no-cache", "Access-Control-Allow-Origin": "*"}
 
 
 def _document(
     body: dict[str, Any], accept: str | None, *, status_code: int = 200, cache: str
 ) -> Response:
-    media_type = document_media_type(accept)
-    response = Response(
-        json.dumps(body, ensure_ascii=False, indent=2),
-        status_code=status_code,
-        media_type=f"{media_type}; charset=utf-8",
-        headers={"Cache-Control": cache, "Vary": "Accept", "Access-Control-Allow-Origin": "*"},
-    )
-    return with_etag(response)
+    """A document rendered now (live issuer profiles, keys, revocation lists)."""
+    text = json.dumps(body, ensure_ascii=False, indent=2)
+    return _stored(text, accept, status_code=status_code, cache=cache)
 
 
 def _stored(body: str, accept: str | None, *, status_code: int = 200, cache: str) -> Response:
@@ -118,7 +112,7 @@ def get_badge_class_image(
     badge_class_id: UUID, extension: Literal["png", "svg"], session: SessionDep
 ) -> Response:
     """The badge image, as PNG or SVG."""
-    media_type = _MEDIA_TYPES[extension]
+    media_type = paths.MEDIA_TYPES[extension]
     data = service.badge_class_image(session, badge_class_id, media_type)
     return _image(data, media_type, cache="public, max-age=300")
 
@@ -174,7 +168,7 @@ def get_baked_image(
     PNG: an `iTXt` chunk `openbadges`; SVG: an `openbadges:assertion` element whose `verify`
     attribute is the assertion URL. A revoked award answers `410 Gone`.
     """
-    media_type = _MEDIA_TYPES[extension]
+    media_type = paths.MEDIA_TYPES[extension]
     data = service.baked_image(session, award_id, media_type)
     response = _image(data, media_type, cache="no-cache")
     response.headers["Content-Disposition"] = f'inline; filename="badge-{award_id}.{extension}"'
@@ -210,7 +204,7 @@ def get_image_blob(
     session: SessionDep,
 ) -> Response:
     """A badge image by the SHA-256 of its bytes (immutable)."""
-    media_type = _MEDIA_TYPES[extension]
+    media_type = paths.MEDIA_TYPES[extension]
     data = service.image_blob(session, digest, media_type)
     return _image(data, media_type, cache="public, max-age=31536000, immutable")
 
@@ -242,7 +236,7 @@ def get_signed_baked_image(
     award_id: UUID, extension: Literal["png", "svg"], session: SessionDep
 ) -> Response:
     """The badge image with the signed assertion (JWS) baked in."""
-    media_type = _MEDIA_TYPES[extension]
+    media_type = paths.MEDIA_TYPES[extension]
     data = service.signed_baked_image(session, award_id, media_type)
     response = _image(data, media_type, cache="no-cache")
     response.headers["Content-Disposition"] = (

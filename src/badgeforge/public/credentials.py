@@ -23,7 +23,7 @@ from badgeforge.issuers.models import Issuer
 from badgeforge.problems import NotFound
 from badgeforge.public.baked import BAKED
 from badgeforge.public.links import PublicLinks
-from badgeforge.public.service import image_blob, issued_state
+from badgeforge.public.service import find_issuer, image_blob, issued_state
 from badgeforge.signing import service as signing
 from badgeforge.signing.models import KeyStatus, SigningKey
 
@@ -63,13 +63,6 @@ def baked_credential(session: Session, award_id: UUID, media_type: str) -> bytes
     return BAKED.get_or_bake(award_id, f"ob3:{media_type}", bake)
 
 
-def _issuer(session: Session, issuer_id: UUID) -> Issuer:
-    issuer = session.get(Issuer, issuer_id)
-    if issuer is None:
-        raise NotFound(f"No issuer with id {issuer_id}.")
-    return issuer
-
-
 def _references(links: PublicLinks, issuer: Issuer) -> KeyReferences:
     return KeyReferences(links, issuer.id, IdentifierStyle(issuer.identifier_style))
 
@@ -82,7 +75,7 @@ def _multikey(references: KeyReferences, controller: str, key: SigningKey) -> Do
 
 def issuer_controller(session: Session, links: PublicLinks, issuer_id: UUID) -> Document:
     """The controller document at a URL issuer's OB 3.0 id: its Ed25519 keys."""
-    issuer = _issuer(session, issuer_id)
+    issuer = find_issuer(session, issuer_id)
     references = KeyReferences(links, issuer.id, IdentifierStyle.URL)
     controller = links.ob3_issuer(issuer.id)
     keys = signing.published_keys(session, issuer.id, KeyAlgorithm.ED25519)
@@ -91,7 +84,7 @@ def issuer_controller(session: Session, links: PublicLinks, issuer_id: UUID) -> 
 
 def issuer_did_document(session: Session, links: PublicLinks, issuer_id: UUID) -> Document:
     """The did:web DID document of an issuer: Multikey (Ed25519) and JsonWebKey (RSA)."""
-    issuer = _issuer(session, issuer_id)
+    issuer = find_issuer(session, issuer_id)
     references = KeyReferences(links, issuer.id, IdentifierStyle.DID_WEB)
     identifier = references.did_web()
     methods = []
@@ -142,7 +135,7 @@ def jwks(session: Session, links: PublicLinks, issuer_id: UUID | None = None) ->
     """A JSON Web Key Set of published keys (one issuer's, or every issuer's)."""
     statement = select(SigningKey).where(SigningKey.status.in_(signing.PUBLISHED))
     if issuer_id is not None:
-        _issuer(session, issuer_id)
+        find_issuer(session, issuer_id)
         statement = statement.where(SigningKey.issuer_id == issuer_id)
     keys = session.scalars(statement.order_by(SigningKey.created_at, SigningKey.id)).all()
     return {"keys": [_jwk(session, links, key, kid=True) for key in keys]}
@@ -158,7 +151,7 @@ def status_list_credential(session: Session, list_id: UUID) -> str:
 
 def revocation_list(session: Session, links: PublicLinks, issuer_id: UUID) -> Document:
     """The issuer's 1EdTech Revocation List: ids of its revoked OB 3.0 credentials."""
-    issuer = _issuer(session, issuer_id)
+    issuer = find_issuer(session, issuer_id)
     rows = session.execute(
         select(IssuedAward.base_url, IssuedAward.award_id, Award.revocation_reason)
         .join(Award, Award.id == IssuedAward.award_id)

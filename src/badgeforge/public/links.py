@@ -27,6 +27,7 @@ STATUS_LIST_PATH = "/ob3/status-lists/{list_id}"
 JWKS_PATH = "/.well-known/jwks.json"
 
 EXTENSIONS = {"image/png": "png", "image/svg+xml": "svg"}
+MEDIA_TYPES = {extension: media_type for media_type, extension in EXTENSIONS.items()}
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,6 @@ from badgeforge.public import links as paths
 router = APIRouter(tags=["public"], responses=problem_responses(NotFound))
 
 VC_MEDIA_TYPES = ("application/vc+ld+json", "application/vc", "application/ld+json")
-_MEDIA_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
 _CORS = {"Access-Control-Allow-Origin": "*"}
 _KEY_URL = "https://badges.example.fr/ob3/keys/8c1f0d2e-4b6a-4f3e-9d7c-2a5b8e1f0c3d"
 _ISSUER_URL = "https://badges.example.fr/ob3/issuers/6f1c2a8e-3b7d-4c1e-9a55-0d2b8f3e4a10"
@@ -125,7 +124,7 @@ def get_baked_credential(
     """The badge image with the credential baked in (PNG `iTXt` `openbadgecredential`, SVG
     `openbadges:credential`), in the award's default proof format. A revoked award
     answers `410 Gone`."""
-    media_type = _MEDIA_TYPES[extension]
+    media_type = paths.MEDIA_TYPES[extension]
     data = service.baked_credential(session, award_id, media_type)
     headers = {
         **_CORS,

@@ -53,7 +53,8 @@ class IssuedState:
         return Gone("This badge has been revoked.", revocationReason=self.award.revocation_reason)
 
 
-def _issuer(session: Session, issuer_id: UUID) -> Issuer:
+def find_issuer(session: Session, issuer_id: UUID) -> Issuer:
+    """An issuer by id (any organisation: public documents), else NotFound."""
     issuer = session.get(Issuer, issuer_id)
     if issuer is None:
         raise NotFound(f"No issuer with id {issuer_id}.")
@@ -84,7 +85,7 @@ def issued_state(session: Session, award_id: UUID) -> IssuedState:
 
 def issuer_document(session: Session, links: PublicLinks, issuer_id: UUID) -> dict[str, Any]:
     """The hosted OB 2.0 Issuer Profile, with its published RSA keys and revocation list."""
-    issuer = _issuer(session, issuer_id)
+    issuer = find_issuer(session, issuer_id)
     keys = signing.published_keys(session, issuer.id, KeyAlgorithm.RSA)
     return ob2.issuer_profile(
         issuer_to_record(issuer),
@@ -208,7 +209,7 @@ def ob2_key_document(session: Session, links: PublicLinks, key_id: UUID) -> dict
 
 def ob2_revocation_list(session: Session, links: PublicLinks, issuer_id: UUID) -> dict[str, Any]:
     """The issuer's OB 2.0 RevocationList: every revoked signed assertion."""
-    issuer = _issuer(session, issuer_id)
+    issuer = find_issuer(session, issuer_id)
     rows = session.execute(
         select(IssuedAward.ob2_signed_id, Award.revocation_reason)
         .join(Award, Award.id == IssuedAward.award_id)

@@ -32,7 +32,6 @@ from badgeforge.public.links import PublicLinks
 Answer = tuple[int, str, bytes]
 Handler = Callable[[Session, PublicLinks, dict[str, str]], Answer]
 JSON = "application/json"
-_MEDIA = {"png": "image/png", "svg": "image/svg+xml"}
 
 
 def _json(document: dict[str, Any] | str) -> Answer:
@@ -45,8 +44,9 @@ def _assertion(session: Session, _: PublicLinks, values: dict[str, str]) -> Answ
     return (410 if hosted.revoked else 200), JSON, hosted.body.encode("utf-8")
 
 
-def _image(data: bytes, extension: str) -> Answer:
-    return 200, _MEDIA[extension], data
+def _image(load: Callable[[str], bytes], values: dict[str, str]) -> Answer:
+    media_type = paths.MEDIA_TYPES[values["extension"]]
+    return 200, media_type, load(media_type)
 
 
 ROUTES: dict[str, Handler] = {
@@ -57,7 +57,7 @@ ROUTES: dict[str, Handler] = {
         service.signed_assertion(s, UUID(v["award_id"])).encode("ascii"),
     ),
     paths.BAKED_IMAGE_PATH: lambda s, _, v: _image(
-        service.baked_image(s, UUID(v["award_id"]), _MEDIA[v["extension"]]), v["extension"]
+        lambda media_type: service.baked_image(s, UUID(v["award_id"]), media_type), v
     ),
     paths.BADGE_CLASS_VERSION_PATH: lambda s, _, v: _json(
         service.badge_class_version(s, UUID(v["badge_class_id"]), v["version"])
@@ -66,7 +66,7 @@ ROUTES: dict[str, Handler] = {
         service.badge_class_document(s, links, UUID(v["badge_class_id"]))
     ),
     paths.IMAGE_BLOB_PATH: lambda s, _, v: _image(
-        service.image_blob(s, v["digest"], _MEDIA[v["extension"]]), v["extension"]
+        lambda media_type: service.image_blob(s, v["digest"], media_type), v
     ),
     paths.ISSUER_PATH: lambda s, links, v: _json(
         service.issuer_document(s, links, UUID(v["issuer_id"]))

@@ -1,14 +1,12 @@
 """The ``/verify`` page: drop a file or paste a link, read the verdict (no JavaScript)."""
 
-from typing import Annotated
-
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from badgeforge.db import SessionDep, utcnow
 from badgeforge.deps import SettingsDep
-from badgeforge.pages.api import page_response
+from badgeforge.pages.api import AcceptLanguage, LangQuery, page_response
 from badgeforge.pages.i18n import Language, negotiate
 from badgeforge.pages.templating import render
 from badgeforge.ratelimit import VerifyRateLimit
@@ -16,8 +14,6 @@ from badgeforge.verification import service
 from badgeforge.verification.api import MAX_UPLOAD_BYTES
 
 router = APIRouter(include_in_schema=False)
-LangQuery = Annotated[str | None, Query(alias="lang", max_length=8)]
-AcceptLanguage = Annotated[str | None, Header(alias="Accept-Language")]
 ERRORS = {
     "nothing": {
         "fr": "Choisissez un fichier de badge ou collez un lien.",
