@@ -130,6 +130,7 @@ class TestDelivery:
         assert stored.enabled is False
         assert stored.disabled_at is not None
         assert "failed 3 times" in (stored.disabled_reason or "")
+        assert stored.version == endpoint.version + 1  # a new ETag: a stale PATCH gets 412
         org.award("another@example.org")  # a disabled endpoint gets no new deliveries
         with org.sessions() as session:
             count = session.scalar(

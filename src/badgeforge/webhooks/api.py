@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from badgeforge.audit.service import record as audit
 from badgeforge.db import SessionDep
 from badgeforge.deps import SettingsDep, VaultDep
+from badgeforge.etags import ETAG_HEADER, IfMatch, set_etag
 from badgeforge.idempotency import IdempotencyKey, Sealed, idempotent
 from badgeforge.pagination import Page, PageDep
 from badgeforge.problems import (
@@ -16,6 +17,7 @@ from badgeforge.problems import (
     Conflict,
     Forbidden,
     NotFound,
+    PreconditionFailed,
     Unauthorized,
     UnprocessableContent,
     problem_responses,
@@ -103,18 +105,30 @@ def list_endpoints(
     return Page.of([WebhookEndpointRead.from_model(e) for e in found.rows], found, page)
 
 
-@router.get(ENDPOINT, summary="Get a webhook endpoint", responses=problem_responses(NotFound))
+@router.get(
+    ENDPOINT,
+    summary="Get a webhook endpoint",
+    responses={**problem_responses(NotFound), 200: {"headers": ETAG_HEADER}},
+)
 def get_endpoint(
-    endpoint_id: UUID, session: SessionDep, principal: ReadAccess
+    endpoint_id: UUID, session: SessionDep, principal: ReadAccess, response: Response
 ) -> WebhookEndpointRead:
-    """One endpoint; `disabled_reason` says why failures disabled it, if they did."""
-    return WebhookEndpointRead.from_model(service.get(session, principal, endpoint_id))
+    """One endpoint; `disabled_reason` says why failures disabled it, if they did.
+
+    Its `ETag` is the version to send in `If-Match` when you update it or rotate its secret.
+    """
+    endpoint = service.get(session, principal, endpoint_id)
+    set_etag(response, endpoint.id, endpoint.version)
+    return WebhookEndpointRead.from_model(endpoint)
 
 
 @router.patch(
     ENDPOINT,
     summary="Update a webhook endpoint",
-    responses=problem_responses(NotFound, UnprocessableContent),
+    responses={
+        **problem_responses(NotFound, UnprocessableContent, PreconditionFailed),
+        200: {"headers": ETAG_HEADER},
+    },
 )
 def update_endpoint(
     endpoint_id: UUID,
@@ -122,9 +136,18 @@ def update_endpoint(
     session: SessionDep,
     principal: ManageAccess,
     settings: SettingsDep,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> WebhookEndpointRead:
-    """Change the URL, events or description; `enabled: true` re-enables a disabled endpoint."""
-    endpoint = service.update_endpoint(session, principal, endpoint_id, body, settings=settings)
+    """Change the URL, events or description; `enabled: true` re-enables a disabled endpoint.
+
+    Send the `ETag` of the version you edited in `If-Match`: if the endpoint changed since
+    (an update, a secret rotation, or failures disabling it), nothing is changed and the
+    answer is `412` (without `If-Match`, last write wins).
+    """
+    endpoint = service.update_endpoint(
+        session, principal, endpoint_id, body, settings=settings, if_match=if_match
+    )
     changed = sorted(body.model_fields_set)
     audit(
         session,
@@ -134,6 +157,7 @@ def update_endpoint(
         endpoint.id,
         fields=changed,
     )
+    set_etag(response, endpoint.id, endpoint.version)
     return WebhookEndpointRead.from_model(endpoint)
 
 
@@ -152,7 +176,7 @@ def delete_endpoint(endpoint_id: UUID, session: SessionDep, principal: ManageAcc
 @router.post(
     f"{ENDPOINT}/rotate-secret",
     summary="Rotate a webhook endpoint's secret",
-    responses=problem_responses(NotFound),
+    responses={**problem_responses(NotFound, PreconditionFailed), 200: {"headers": ETAG_HEADER}},
 )
 def rotate_secret(
     endpoint_id: UUID,
@@ -160,12 +184,20 @@ def rotate_secret(
     session: SessionDep,
     principal: ManageAccess,
     vault: VaultDep,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> SecretRotated:
-    """A new signing secret (shown once); the old one also signs during `overlap_seconds`."""
+    """A new signing secret (shown once); the old one also signs during `overlap_seconds`.
+
+    A rotation is a new version of the endpoint (a new `ETag`). With `If-Match`, a rotation
+    from a version someone changed since (say, rotated already) is refused with `412`.
+    """
     endpoint, secret = service.rotate_secret(
-        session, principal, endpoint_id, body.overlap_seconds, vault=vault
+        session, principal, endpoint_id, body.overlap_seconds, vault=vault, if_match=if_match
     )
     audit(session, principal, "webhook_endpoint.rotate_secret", "webhook_endpoint", endpoint.id)
+    response.headers["Cache-Control"] = "no-store"  # the secret must not sit in any cache
+    set_etag(response, endpoint.id, endpoint.version)
     return SecretRotated(
         id=endpoint.id,
         secret=secret,

@@ -136,7 +136,13 @@ def _disable(session: Session, job: Job, outcome: Outcome, now: datetime) -> Non
     changed = session.execute(
         update(WebhookEndpoint)
         .where(WebhookEndpoint.id == job.endpoint_id, WebhookEndpoint.enabled.is_(True))
-        .values(enabled=False, disabled_at=now, disabled_reason=reason, updated_at=now)
+        .values(
+            enabled=False,
+            disabled_at=now,
+            disabled_reason=reason,
+            updated_at=now,
+            version=WebhookEndpoint.version + 1,
+        )
     )
     if getattr(changed, "rowcount", 0):
         audit.warning(

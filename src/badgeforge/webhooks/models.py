@@ -47,6 +47,8 @@ class WebhookEndpoint(OrganisationOwned, Base):
     disabled_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    """Bumped by every change (the ``ETag``): PATCH, secret rotation, disabling by failures."""
 
 
 class WebhookEvent(OrganisationOwned, Base):

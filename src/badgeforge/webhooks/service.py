@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from badgeforge.core.fetching import FetchError
 from badgeforge.core.keys import KeyVault
 from badgeforge.db import RowLock, utcnow
+from badgeforge.etags import check_if_match
 from badgeforge.outbound.network import GuardedBackend
 from badgeforge.pagination import PageParams, Slice, keyset_page
 from badgeforge.problems import Conflict, UnprocessableContent
@@ -122,9 +123,13 @@ def update_endpoint(
     data: WebhookEndpointUpdate,
     *,
     settings: Settings,
+    if_match: str | None = None,
 ) -> WebhookEndpoint:
-    """Change an endpoint; re-enabling it retries its pending deliveries from now on."""
-    endpoint = EndpointRepository(session, principal).get(endpoint_id, lock=RowLock.NO_KEY_UPDATE)
+    """Change an endpoint if it is still the version ``if_match`` names (locked first).
+
+    Re-enabling it retries its pending deliveries from now on.
+    """
+    endpoint = _locked(session, principal, endpoint_id, if_match)
     now = utcnow()
     fields = data.model_fields_set
     if "url" in fields and data.url is not None:
@@ -140,7 +145,17 @@ def update_endpoint(
         endpoint.enabled, endpoint.disabled_at = False, now
         endpoint.disabled_reason = "Disabled by its owner."
     endpoint.updated_at = now
+    endpoint.version += 1
     session.flush()
+    return endpoint
+
+
+def _locked(
+    session: Session, principal: Principal, endpoint_id: UUID, if_match: str | None
+) -> WebhookEndpoint:
+    """The endpoint, row-locked, if ``if_match`` allows changing it (else 412)."""
+    endpoint = EndpointRepository(session, principal).get(endpoint_id, lock=RowLock.NO_KEY_UPDATE)
+    check_if_match(if_match, endpoint.id, endpoint.version)
     return endpoint
 
 
@@ -170,9 +185,13 @@ def rotate_secret(
     overlap_seconds: int,
     *,
     vault: KeyVault,
+    if_match: str | None = None,
 ) -> tuple[WebhookEndpoint, str]:
-    """A new secret; the current one keeps signing too for ``overlap_seconds``."""
-    endpoint = EndpointRepository(session, principal).get(endpoint_id, lock=RowLock.NO_KEY_UPDATE)
+    """A new secret; the current one keeps signing too for ``overlap_seconds``.
+
+    Refused (412) if ``if_match`` names an older version of the endpoint.
+    """
+    endpoint = _locked(session, principal, endpoint_id, if_match)
     now = utcnow()
     secret = signing.new_secret()
     if overlap_seconds:
@@ -182,6 +201,7 @@ def rotate_secret(
         endpoint.previous_secret_sealed = endpoint.previous_secret_expires_at = None
     endpoint.secret_sealed = signing.seal(vault, secret)
     endpoint.updated_at = now
+    endpoint.version += 1
     session.flush()
     return endpoint, secret
 
