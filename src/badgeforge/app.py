@@ -15,6 +15,7 @@ from badgeforge.badge_classes.api import router as badge_classes_router
 from badgeforge.badge_classes.api import templates_router
 from badgeforge.batches.api import router as batches_router
 from badgeforge.caching import ConditionalRequests
+from badgeforge.class_templates.api import router as class_templates_router
 from badgeforge.contract import build_openapi
 from badgeforge.db import make_engine, make_sessionmaker
 from badgeforge.issuers.api import router as issuers_router
@@ -53,6 +54,10 @@ Every error is an RFC 9457 `application/problem+json` document with a human `det
 TAGS = [
     {"name": "issuers", "description": "Issuing profiles of your organisation."},
     {"name": "badge classes", "description": "What a badge recognises, its criteria and image."},
+    {
+        "name": "badge class templates",
+        "description": "Ready-made badge classes to start from (safety, RECTEC competencies).",
+    },
     {"name": "awards", "description": "Badges awarded to learners; revocation."},
     {"name": "award batches", "description": "One badge to a whole group (JSON or CSV)."},
     {"name": "verification", "description": "Verify any Open Badge, from any issuer."},
@@ -108,6 +113,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         issuers_router,
         badge_classes_router,
         templates_router,
+        class_templates_router,
         awards_router,
         batches_router,
         access_router,
