@@ -7,10 +7,7 @@ timeout, memory limit), for uploads, templates and issuer logos alike. The image
 sniffed from the bytes, never taken from a file name.
 """
 
-import re
 from dataclasses import dataclass
-from pathlib import Path
-from xml.sax.saxutils import escape
 
 from fastapi import UploadFile
 
@@ -22,13 +19,12 @@ from badgeforge.core.images import (
     sniff_media_type,
 )
 from badgeforge.core.png import sanitize_png
-from badgeforge.problems import NotFound, PayloadTooLarge
+from badgeforge.designs import catalogue
+from badgeforge.problems import PayloadTooLarge
 from badgeforge.rendering import render_svg
 from badgeforge.settings import Settings
 
 RASTER_WIDTH = 512
-_TEMPLATE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
-_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 @dataclass(frozen=True)
@@ -62,48 +58,26 @@ def prepare_upload(data: bytes, settings: Settings) -> PreparedImage:
         )
         clean = sanitize_png(data)  # pixels kept, container rebuilt (core.png)
         return PreparedImage(media_type, clean, png_to_svg(clean, info))
-    return _prepare_svg(data, settings)
+    return prepare_svg(data, settings)
 
 
-def _prepare_svg(data: bytes, settings: Settings) -> PreparedImage:
+def prepare_svg(data: bytes, settings: Settings) -> PreparedImage:
+    """Sanitise an SVG and rasterise it to PNG out of process; raises InvalidImage."""
     clean, _ = sanitize_svg(data, max_side=settings.max_image_side)
     png = render_svg(clean, width=RASTER_WIDTH, settings=settings)  # out of process
     return PreparedImage("image/svg+xml", png, clean)
 
 
 def list_templates(settings: Settings) -> list[BadgeTemplate]:
-    """The badge designs available to issuers, sorted by name."""
-    templates = []
-    for path in sorted(settings.badge_templates_dir.glob("*.svg")):
-        if _TEMPLATE_NAME.match(path.stem):
-            templates.append(_describe(path))
-    return templates
-
-
-def _describe(path: Path) -> BadgeTemplate:
-    text = path.read_text(encoding="utf-8")
-    title = re.search(r"<!-- template-title: (.*?) -->", text)
-    description = re.search(r"<!-- template-description: (.*?) -->", text)
-    return BadgeTemplate(
-        name=path.stem,
-        title=title.group(1).strip() if title else path.stem,
-        description=description.group(1).strip() if description else "",
-    )
-
-
-def wrap_title(text: str, width: int = 16, max_lines: int = 3) -> list[str]:
-    """Split a badge name into at most ``max_lines`` lines of about ``width`` characters."""
-    lines: list[str] = []
-    for word in text.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    if len(lines) > max_lines:
-        lines = [*lines[: max_lines - 1], " ".join(lines[max_lines - 1 :])]
-        if len(lines[-1]) > width:
-            lines[-1] = lines[-1][: width - 1].rstrip() + "…"
-    return lines
+    """The badge designs available to issuers, sorted by name (``badgeforge.designs``)."""
+    return [
+        BadgeTemplate(
+            name=design.name,
+            title=f"{design.title.fr} / {design.title.en}",
+            description=design.description.en,
+        )
+        for design in catalogue.designs(settings.badge_templates_dir)
+    ]
 
 
 def render_template(
@@ -111,36 +85,28 @@ def render_template(
     *,
     title: str,
     settings: Settings,
-    primary_colour: str = "#1d4e89",
-    secondary_colour: str = "#f2a541",
+    primary_colour: str | None = None,
+    secondary_colour: str | None = None,
 ) -> PreparedImage:
-    """Render a badge design with the badge's name; raises NotFound or InvalidImage."""
-    path = settings.badge_templates_dir / f"{name}.svg"
-    if not _TEMPLATE_NAME.match(name) or not path.is_file():
-        raise NotFound(f"No badge template named {name!r}.")
-    for colour in (primary_colour, secondary_colour):
-        if not _COLOUR.match(colour):
-            raise InvalidImage(f"Colour {colour!r} is not of the form #RRGGBB.")
-    lines = wrap_title(title)
-    first_line_y = 256 - (len(lines) - 1) * 22
-    tspans = "".join(
-        f'<tspan x="256" y="{first_line_y + index * 44}">{escape(line)}</tspan>'
-        for index, line in enumerate(lines)
+    """Render a badge design with the badge's name; raises NotFound or InvalidBadgeImage.
+
+    Kept for callers of the first API; ``badgeforge.designs.service.render_design`` takes
+    every design parameter (scheme, text colour, icon, subtitle).
+    """
+    from badgeforge.designs import service  # designs builds on this module
+    from badgeforge.designs.schemas import DesignImage
+
+    params = DesignImage(
+        template=name, primary_colour=primary_colour, secondary_colour=secondary_colour
     )
-    svg = (
-        path.read_text(encoding="utf-8")
-        .replace("{{TITLE_LINES}}", tspans)
-        .replace("{{TITLE}}", escape(title))
-        .replace("{{PRIMARY}}", primary_colour)
-        .replace("{{SECONDARY}}", secondary_colour)
-    )
-    return _prepare_svg(svg.encode("utf-8"), settings)
+    return service.render_design(params, title, settings)
 
 
 __all__ = [
     "BadgeTemplate",
     "PreparedImage",
     "list_templates",
+    "prepare_svg",
     "prepare_upload",
     "read_upload",
     "render_template",

@@ -1,0 +1,1 @@
+"""Badge images from designs: shapes, colour schemes, icons, and the readability checks."""
