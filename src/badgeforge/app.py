@@ -18,6 +18,8 @@ from badgeforge.caching import ConditionalRequests
 from badgeforge.class_templates.api import router as class_templates_router
 from badgeforge.contract import build_openapi
 from badgeforge.db import make_engine, make_sessionmaker
+from badgeforge.frameworks.api import router as frameworks_router
+from badgeforge.frameworks.page import router as framework_page_router
 from badgeforge.issuers.api import router as issuers_router
 from badgeforge.meta import SWAGGER_UI_DIR
 from badgeforge.meta import router as meta_router
@@ -58,6 +60,7 @@ TAGS = [
         "name": "badge class templates",
         "description": "Ready-made badge classes to start from (safety, RECTEC competencies).",
     },
+    {"name": "competency frameworks", "description": "RECTEC and your frameworks to align to."},
     {"name": "awards", "description": "Badges awarded to learners; revocation."},
     {"name": "award batches", "description": "One badge to a whole group (JSON or CSV)."},
     {"name": "verification", "description": "Verify any Open Badge, from any issuer."},
@@ -109,11 +112,13 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         public_router,
         ob3_public_router,
         pages_router,
+        framework_page_router,
         meta_router,
         issuers_router,
         badge_classes_router,
         templates_router,
         class_templates_router,
+        frameworks_router,
         awards_router,
         batches_router,
         access_router,
@@ -144,6 +149,7 @@ def import_all_models() -> None:
     from badgeforge.awards import models as award_models
     from badgeforge.badge_classes import models as badge_class_models
     from badgeforge.batches import models as batch_models
+    from badgeforge.frameworks import models as framework_models
     from badgeforge.issuance import models as issuance_models
     from badgeforge.issuers import models as issuer_models
     from badgeforge.jobs import models as job_models
@@ -151,4 +157,5 @@ def import_all_models() -> None:
     from badgeforge.webhooks import models as webhook_models
 
     del idempotency, ratelimit, access_models, audit_models, award_models, badge_class_models
+    del framework_models
     del batch_models, issuance_models, issuer_models, job_models, signing_models, webhook_models
