@@ -12,8 +12,9 @@ from badgeforge.class_templates.catalogue import (
     load_catalogue,
     read_template,
 )
-from badgeforge.class_templates.colours import contrast_ratio
 from badgeforge.class_templates.schemas import FALC, BadgeClassTemplate, FrameworkReference
+from badgeforge.core.contrast import contrast_ratio
+from badgeforge.frameworks.builtin import load_builtins
 from badgeforge.settings import Settings
 from tests.class_templates.falc import measure, sentences
 
@@ -161,6 +162,17 @@ class TestRectec:
         assert template.human_code == f"RECTEC {code}"
         assert "RECTEC" in template.tags
 
+    def test_names_and_levels_match_the_built_in_framework(self) -> None:
+        rectec = next(framework for framework in load_builtins() if framework.slug == "rectec")
+        for item in rectec.items:
+            template = catalogue(SETTINGS).get(f"rectec-{item.code.lower()}")
+            assert template.name == item.name
+            assert template.translations["en"].name == item.translations["en"].name
+            assert [level.name for level in template.levels] == [
+                level.name for level in rectec.levels
+            ]
+        assert len(rectec.items) == len(RECTEC)
+
 
 class TestSafety:
     def test_criteria_list_the_risks_and_hygiene(self) -> None:
@@ -228,8 +240,3 @@ class TestImages:
     @pytest.mark.parametrize("template", TEMPLATES, ids=ids)
     def test_design_exists(self, template: BadgeClassTemplate) -> None:
         assert (SETTINGS.badge_templates_dir / f"{template.image.template}.svg").is_file()
-
-    def test_contrast_reference_values(self) -> None:
-        assert contrast_ratio("#000000", "#ffffff") == pytest.approx(21)
-        assert contrast_ratio("#767676", "#ffffff") == pytest.approx(4.54, abs=0.01)
-        assert contrast_ratio("#777777", "#ffffff") < 4.5

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from badgeforge.class_templates.colours import MIN_TEXT_CONTRAST, WHITE, contrast_ratio
+from badgeforge.core.contrast import NORMAL_TEXT_RATIO, contrast_ratio
 from badgeforge.fields import (
     TEXT_PATTERN,
     Days,
@@ -41,6 +41,8 @@ AchievementType = Literal[
     "MicroCredential", "ResearchDoctorate", "SecondarySchoolDiploma",
 ]  # fmt: skip
 """The OB 3.0 AchievementType vocabulary (its ``ext:`` extensions are not used here)."""
+TITLE_COLOUR = "#ffffff"
+"""The colour the badge title is drawn in on the primary colour."""
 FALC = "fr-x-falc"
 """The language tag of the French easy-to-read (FALC) version."""
 
@@ -154,11 +156,11 @@ class ImageDesign(RequestModel):
 
     @model_validator(mode="after")
     def _title_readable(self) -> Self:
-        ratio = contrast_ratio(WHITE, self.primary_colour)
-        if ratio < MIN_TEXT_CONTRAST:
+        ratio = contrast_ratio(TITLE_COLOUR, self.primary_colour)
+        if ratio < NORMAL_TEXT_RATIO:
             raise ValueError(
                 f"white title text on {self.primary_colour} has a contrast of {ratio:.2f}:1, "
-                f"below {MIN_TEXT_CONTRAST}:1"
+                f"below {NORMAL_TEXT_RATIO}:1"
             )
         return self
 
@@ -178,12 +180,12 @@ class BadgeClassTemplate(RequestModel):
     evidence_expectations: Markdown | None = None
     endorsement_expectations: Markdown | None = None
     achievement_type: AchievementType = "Badge"
-    human_code: ShortText | None = None
+    human_code: Code | None = None
     field_of_study: ShortText | None = None
     specialization: ShortText | None = None
     tags: list[Tag] = Field(default_factory=list, max_length=30)
     language: LanguageTag = "fr"
-    translations: dict[LanguageTag, Translation] = Field(default_factory=dict, max_length=10)
+    translations: dict[LanguageTag, Translation] = Field(default_factory=dict, max_length=8)
     alignments: list[FrameworkReference | TemplateAlignment] = Field(
         default_factory=list, max_length=50
     )
