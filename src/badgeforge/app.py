@@ -18,6 +18,7 @@ from badgeforge.caching import ConditionalRequests
 from badgeforge.class_templates.api import router as class_templates_router
 from badgeforge.contract import build_openapi
 from badgeforge.db import make_engine, make_sessionmaker
+from badgeforge.designs.api import router as designs_router
 from badgeforge.frameworks.api import router as frameworks_router
 from badgeforge.frameworks.page import router as framework_page_router
 from badgeforge.issuers.api import router as issuers_router
@@ -117,6 +118,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         issuers_router,
         badge_classes_router,
         templates_router,
+        designs_router,
         class_templates_router,
         frameworks_router,
         awards_router,
