@@ -63,6 +63,7 @@ class TestPreview:
         assert response.status_code == 200, response.text
         assert response.headers["content-type"] == "image/svg+xml"
         assert response.headers["cache-control"] == "no-store"
+        assert "content-security-policy" in response.headers  # as every SVG served
         assert sanitize_svg(response.content)[0] == response.content
         assert "Cercle 2" in response.text
 
