@@ -2,9 +2,12 @@
 window rollover on an injected clock, the 429 problem and the RateLimit fields."""
 
 import os
+import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -15,8 +18,10 @@ from sqlalchemy import Engine
 from badgeforge.access import service as access_service
 from badgeforge.app import create_app
 from badgeforge.db import make_engine, make_sessionmaker
+from badgeforge.migrate import upgrade
 from badgeforge.ratelimit import (
     DatabaseRateLimiter,
+    KnownKeys,
     Policy,
     RateLimiter,
     RedisRateLimiter,
@@ -231,3 +236,130 @@ class TestOverHttp:
             for _ in range(3)
         ]
         assert statuses == [422, 422, 429]
+
+
+class TestKnownKeys:
+    def test_remembered_for_ttl_and_bounded(self) -> None:
+        clock = Clock(0.0)
+        known = KnownKeys(ttl=30.0, size=2, clock=clock)
+        known.put("a", "key-a")
+        assert known.get("a") == "key-a"
+        clock.now = 31.0
+        assert known.get("a") is None, "expired: the key is looked up again"
+        for digest in ("a", "b", "c"):
+            known.put(digest, f"key-{digest}")
+        assert [known.get(d) for d in ("a", "b", "c")] == [None, "key-b", "key-c"]
+
+
+@dataclass(frozen=True)
+class DefaultApp:
+    """An app on default rate limit settings (own engine, real commits), two tenants' keys."""
+
+    client: TestClient
+    limiter: RateLimiter
+    tokens: dict[str, str]
+    key_ids: dict[str, str]
+
+
+@pytest.fixture
+def default_app(tmp_path: Path, database_url: str) -> Iterator[DefaultApp]:
+    engine = make_engine(database_url)
+    tokens, key_ids = {}, {}
+    with make_sessionmaker(engine)() as session, session.begin():
+        for tenant in ("ESAT A", "ESAT B"):
+            organisation = access_service.create_organisation(session, tenant)
+            for name in ("first", "second"):
+                key, token = access_service.create_key(
+                    session, organisation.id, name, [Scope.ADMIN]
+                )
+                tokens[f"{tenant} {name}"], key_ids[f"{tenant} {name}"] = token, str(key.id)
+    engine.dispose()
+    settings = Settings(_env_file=None, data_dir=tmp_path, database_url=database_url)
+    app = create_app(settings)
+    app.state.rate_limiter.clock = Clock(4_000_000.0 + hash(str(tmp_path)) % 1000 * 60)
+    with TestClient(app) as client:
+        yield DefaultApp(client, app.state.rate_limiter, tokens, key_ids)
+
+
+class TestApiQuotaByDefault:
+    """The per-key quota on every /api/v1 route is on without any setting: 3000 a minute."""
+
+    def test_the_default_is_a_generous_per_key_quota(self) -> None:
+        default = Settings(_env_file=None).rate_limit_api
+        assert default == "3000/minute"
+        assert Policy.parse("api", default) == Policy("api", 3000, 60)
+
+    def test_exceeded_per_key_not_across_keys_or_tenants(self, default_app: DefaultApp) -> None:
+        client, tokens = default_app.client, default_app.tokens
+
+        def get(who: str, path: str = "/api/v1/issuers") -> Any:
+            return client.get(path, headers={"Authorization": f"Bearer {tokens[who]}"})
+
+        first = get("ESAT A first")
+        assert first.status_code == 200
+        assert first.headers["RateLimit-Policy"] == '"api";q=3000;w=60'
+        assert first.headers["RateLimit"].startswith('"api";r=2999;t=')
+        # the rest of the minute's quota, spent by other processes sharing the counter
+        key = f"key:{default_app.key_ids['ESAT A first']}"
+        for _ in range(2999):
+            default_app.limiter.hit(Policy("api", 3000, 60), key)
+        for path in ("/api/v1/issuers", "/api/v1/webhook-endpoints", "/api/v1/awards"):
+            refused = get("ESAT A first", path)
+            assert refused.status_code == 429, (path, refused.text)
+            assert refused.headers["content-type"] == "application/problem+json"
+            assert refused.json()["type"] == "/problems/too-many-requests"
+            assert refused.headers["RateLimit-Policy"] == '"api";q=3000;w=60'
+            remaining, reset = refused.headers["RateLimit"].split(";")[1:]
+            assert remaining == "r=0"
+            assert refused.headers["Retry-After"] == reset[2:]
+            assert 1 <= int(refused.headers["Retry-After"]) <= 60
+        for other in ("ESAT A second", "ESAT B first", "ESAT B second"):
+            answer = get(other)
+            assert answer.status_code == 200, other
+            assert answer.headers["RateLimit"].startswith('"api";r=2999;'), other
+
+    def test_public_pages_are_not_counted(self, default_app: DefaultApp) -> None:
+        assert "RateLimit" not in default_app.client.get("/health").headers
+
+    def test_a_failing_counter_store_lets_requests_through(
+        self, tmp_path: Path, database_url: str, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        settings = Settings(
+            _env_file=None,
+            data_dir=tmp_path,
+            database_url=database_url,
+            redis_url="redis://127.0.0.1:1/0",  # nothing listens there
+        )
+        with TestClient(create_app(settings)) as client:
+            answer = client.get("/api/v1/issuers", headers={"X-API-Key": "bf_0123456789ab_x"})
+        assert answer.status_code == 401  # answered by authentication, never a 500
+        assert "RateLimit" not in answer.headers
+        assert "rate limit api not counted" in caplog.text
+
+
+def test_on_sqlite_counting_never_waits_for_a_writer(tmp_path: Path) -> None:
+    """The counters have a file of their own: a long award or batch transaction holding the
+    database's write lock does not hold up the counted requests (reads go on under WAL)."""
+    settings = Settings(_env_file=None, data_dir=tmp_path)
+    upgrade(settings.resolved_database_url)
+    engine = make_engine(settings.resolved_database_url)
+    with make_sessionmaker(engine)() as session, session.begin():
+        organisation = access_service.create_organisation(session, "ESAT SQLite")
+        _, token = access_service.create_key(session, organisation.id, "k", [Scope.READ])
+    engine.dispose()
+    writer = sqlite3.connect(tmp_path / "badgeforge.db", isolation_level=None)
+    with TestClient(create_app(settings)) as client:
+        # the key's last use is recorded now, so the next request has nothing to write
+        assert client.get("/api/v1/issuers", headers={"X-API-Key": token}).status_code == 200
+        writer.execute("BEGIN IMMEDIATE")
+        try:
+            began = time.monotonic()
+            answer = client.get("/api/v1/issuers", headers={"X-API-Key": token})
+            waited = time.monotonic() - began
+        finally:
+            writer.execute("ROLLBACK")
+            writer.close()
+    assert answer.status_code == 200
+    assert answer.headers["RateLimit"].startswith('"api";r=2998;')
+    assert waited < 5, "the busy timeout is 30 s: the count did not wait for the writer"
+    assert (tmp_path / "badgeforge-ratelimit.db").stat().st_mode & 0o077 == 0

@@ -44,10 +44,10 @@ class Settings(BaseSettings):
         description="When set, /metrics needs 'Authorization: Bearer <this token>'.",
     )
     rate_limit_api: str = Field(
-        default="",
-        description="Requests per API key to /api/v1 (all its routes together), like "
-        "'1200/minute'; answered 429 with Retry-After beyond. Empty: no per-key quota "
-        "(each request then costs no counter write).",
+        default="3000/minute",
+        description="Requests per API key to /api/v1 (all its routes together; per client "
+        "address without a valid key), like '1200/minute'; answered 429 with Retry-After "
+        "beyond. Each counted request costs one counter write. Empty: no per-key quota.",
     )
     render_workers: int = Field(
         default=2, gt=0, le=64, description="SVG render worker processes (started on demand)."

@@ -35,19 +35,22 @@ from badgeforge.problems import (
     Forbidden,
     NotFound,
     PayloadTooLarge,
+    TooManyRequests,
     Unauthorized,
     UnprocessableContent,
     UnsupportedMediaType,
     problem_responses,
 )
 from badgeforge.public.links import PublicLinks
+from badgeforge.ratelimit import API_RATE_LIMIT
 from badgeforge.security import IssueAccess, Principal, ReadAccess
 
 PREFIX = "/api/v1/award-batches"
 router = APIRouter(
     prefix=PREFIX,
     tags=["award batches"],
-    responses=problem_responses(Unauthorized, Forbidden),
+    responses=problem_responses(Unauthorized, Forbidden, TooManyRequests),
+    dependencies=[API_RATE_LIMIT],
 )
 _UUID_TEXT = "^[0-9a-fA-F]{8}-?([0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}$"
 """A form field is text: a UUID's ``format`` alone does not make generators keep to one."""

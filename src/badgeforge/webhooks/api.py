@@ -18,10 +18,12 @@ from badgeforge.problems import (
     Forbidden,
     NotFound,
     PreconditionFailed,
+    TooManyRequests,
     Unauthorized,
     UnprocessableContent,
     problem_responses,
 )
+from badgeforge.ratelimit import API_RATE_LIMIT
 from badgeforge.security import ManageAccess, ReadAccess
 from badgeforge.webhooks import service
 from badgeforge.webhooks.models import DeliveryStatus, WebhookDelivery
@@ -36,7 +38,10 @@ from badgeforge.webhooks.schemas import (
 )
 
 router = APIRouter(
-    prefix="/api/v1", tags=["webhooks"], responses=problem_responses(Unauthorized, Forbidden)
+    prefix="/api/v1",
+    tags=["webhooks"],
+    responses=problem_responses(Unauthorized, Forbidden, TooManyRequests),
+    dependencies=[API_RATE_LIMIT],
 )
 ENDPOINT = "/webhook-endpoints/{endpoint_id}"
 
