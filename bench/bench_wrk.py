@@ -17,7 +17,9 @@ Installs Debian's ``wrk`` with apt-get when it is missing (root, or sudo). Then,
 Each endpoint is loaded for ``--duration`` seconds by ``wrk -t1 -cC`` for each
 ``--connections`` (default 32 and 4), after a one-second warm-up, cycling over the awards
 (a Lua script): ``/health``, ``/ob2/assertions/{id}`` (public award JSON),
-``…/baked.png``, ``/ob3/credentials/{id}``. Client and server share the machine's cores.
+``…/baked.png``, ``/ob3/credentials/{id}``, and the HTML award page ``/badges/{id}`` and
+badge class page ``/badge-classes/{id}`` with a browser's ``Accept`` header. ``--only``
+(a regular expression) picks endpoints. Client and server share the machine's cores.
 Prints a Markdown table: requests/s, latency p50/p99, non-2xx responses and socket errors.
 """
 
@@ -69,12 +71,15 @@ async def app(scope, receive, send):
 """
 ROTATE = """
 paths = {%s}
+headers = {%s}
 index = 0
 request = function()
   index = index %% #paths + 1
-  return wrk.format(nil, paths[index])
+  return wrk.format(nil, paths[index], headers)
 end
 """
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+"""A browser's usual Accept header (Firefox): the award URL then answers its HTML page."""
 
 
 @dataclass(frozen=True)
@@ -141,8 +146,8 @@ def process(command: list[str], url: str, env: dict[str, str], log: Path) -> Ite
             server.wait()
 
 
-def seed(base_url: str, token: str, awards: int) -> list[str]:
-    """Issuer, badge class and `awards` awards over the API; their ids."""
+def seed(base_url: str, token: str, awards: int) -> tuple[str, list[str]]:
+    """Issuer, badge class and `awards` awards over the API: the class's id and theirs."""
     headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=base_url, headers=headers, timeout=60) as client:
         issuer = client.post("/api/v1/issuers", json=ISSUER).raise_for_status().json()
@@ -156,16 +161,24 @@ def seed(base_url: str, token: str, awards: int) -> list[str]:
                 **AWARD_EXTRA,
             }
             ids.append(client.post("/api/v1/awards", json=award).raise_for_status().json()["id"])
-        return ids
+        return badge_class["id"], ids
 
 
 _LATENCY = re.compile(r"^\s+(50|99)(?:\.000)?%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
 _UNIT = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def run_wrk(wrk: str, url: str, paths: list[str], connections: int, duration: float) -> str:
+def run_wrk(
+    wrk: str,
+    url: str,
+    paths: list[str],
+    connections: int,
+    duration: float,
+    headers: dict[str, str] | None = None,
+) -> str:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(ROTATE % ", ".join(f'"{path}"' for path in paths))
+        lua_headers = ", ".join(f'["{k}"] = "{v}"' for k, v in (headers or {}).items())
+        script.write(ROTATE % (", ".join(f'"{path}"' for path in paths), lua_headers))
     try:
         base = [wrk, "-t1", f"-c{connections}", "--latency", "-s", script.name, url]
         subprocess.run([*base[:3], "-d1s", *base[3:]], check=True, capture_output=True)
@@ -221,6 +234,18 @@ def bench_bare(wrk: str, args: argparse.Namespace, workdir: Path) -> list[Result
     return results
 
 
+def endpoints(badge_class_id: str, ids: list[str]) -> dict[str, tuple[list[str], dict[str, str]]]:
+    """Endpoint name -> (paths to cycle over, request headers)."""
+    return {
+        "GET /health": (["/health"], {}),
+        "GET /ob2/assertions/{id}": ([f"/ob2/assertions/{i}" for i in ids], {}),
+        "GET /ob2/assertions/{id}/baked.png": ([f"/ob2/assertions/{i}/baked.png" for i in ids], {}),
+        "GET /ob3/credentials/{id}": ([f"/ob3/credentials/{i}" for i in ids], {}),
+        "GET /badges/{id} (HTML, browser Accept)": ([f"/badges/{i}" for i in ids], BROWSER),
+        "GET /badge-classes/{id} (HTML)": ([f"/badge-classes/{badge_class_id}"], BROWSER),
+    }
+
+
 def bench_badgeforge(
     wrk: str, args: argparse.Namespace, workdir: Path, database_url: str, workers: int
 ) -> list[Result]:
@@ -257,16 +282,12 @@ def bench_badgeforge(
     name = f"badgeforge serve --workers {workers}"
     results = []
     with process(command, url + "/health", env, data / "server.log"):
-        ids = seed(url, token, args.awards)
-        endpoints = {
-            "GET /health": ["/health"],
-            "GET /ob2/assertions/{id}": [f"/ob2/assertions/{i}" for i in ids],
-            "GET /ob2/assertions/{id}/baked.png": [f"/ob2/assertions/{i}/baked.png" for i in ids],
-            "GET /ob3/credentials/{id}": [f"/ob3/credentials/{i}" for i in ids],
-        }
-        for endpoint, paths in endpoints.items():
+        badge_class_id, ids = seed(url, token, args.awards)
+        for endpoint, (paths, headers) in endpoints(badge_class_id, ids).items():
+            if not re.search(args.only, endpoint, re.IGNORECASE):
+                continue
             for connections in args.connections:
-                output = run_wrk(wrk, url, paths, connections, args.duration)
+                output = run_wrk(wrk, url, paths, connections, args.duration, headers)
                 results.append(parse(name, endpoint, connections, output))
     return results
 
@@ -278,6 +299,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--duration", type=float, default=5.0)
     parser.add_argument("--awards", type=int, default=20)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--only", default="", help="a regular expression on endpoint names")
     args = parser.parse_args(argv)
     wrk = ensure_wrk()
     print(f"machine: {machine()}; load before: {load_average()}")

@@ -19,6 +19,7 @@ from badgeforge.class_templates.api import router as class_templates_router
 from badgeforge.contract import build_openapi
 from badgeforge.db import make_engine, make_sessionmaker
 from badgeforge.designs.api import router as designs_router
+from badgeforge.direct import DirectRoutes
 from badgeforge.frameworks.api import router as frameworks_router
 from badgeforge.frameworks.page import router as framework_page_router
 from badgeforge.issuers.api import router as issuers_router
@@ -102,6 +103,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.rate_limiter = rate_limiter_from_settings(settings, engine)
     app.state.fetcher = fetcher_from_settings(settings)
     install_problem_handlers(app)
+    # Innermost: the public GET routes answered without the router walk and DI (direct.py).
+    app.add_middleware(DirectRoutes, routers=(public_router, ob3_public_router, pages_router))
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_request_bytes)
     app.add_middleware(HeadAsGet)
     app.add_middleware(ConditionalRequests)  # If-None-Match -> 304 (public documents)

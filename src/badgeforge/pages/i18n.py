@@ -111,6 +111,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "check_hosted": {"fr": "Publication par l’émetteur", "en": "Hosted by the issuer"},
     "check_status": {"fr": "Révocation", "en": "Revocation"},
     "check_validity": {"fr": "Dates de validité", "en": "Validity dates"},
+    "check_expiry": {"fr": "Date d’expiration", "en": "Expiry date"},
     "check_recipient": {"fr": "Titulaire", "en": "Recipient"},
     "check_endorsements": {"fr": "Recommandations", "en": "Endorsements"},
     "check_detail": {"fr": "Détail technique", "en": "Technical detail"},

@@ -23,7 +23,13 @@ from badgeforge.issuers.models import Issuer
 from badgeforge.problems import NotFound
 from badgeforge.public.baked import BAKED
 from badgeforge.public.links import PublicLinks
-from badgeforge.public.service import find_issuer, image_blob, issued_state
+from badgeforge.public.service import (
+    find_issuer,
+    gone,
+    image_blob,
+    image_digest_column,
+    issued_columns,
+)
 from badgeforge.signing import service as signing
 from badgeforge.signing.models import KeyStatus, SigningKey
 
@@ -35,27 +41,29 @@ def credential(session: Session, award_id: UUID) -> str:
 
     Revocation does not change it: verifiers read the status list it names.
     """
-    return issued_state(session, award_id).issued.ob3_credential
+    body: str = issued_columns(session, award_id, "ob3_credential").ob3_credential
+    return body
 
 
 def credential_jwt(session: Session, award_id: UUID) -> str:
     """The same credential as a VC-JWT (compact JWS, RS256)."""
-    return issued_state(session, award_id).issued.ob3_jwt
+    jwt: str = issued_columns(session, award_id, "ob3_jwt").ob3_jwt
+    return jwt
 
 
 def baked_credential(session: Session, award_id: UUID, media_type: str) -> bytes:
     """The badge image carrying the credential in the award's default proof format."""
-    state = issued_state(session, award_id)
-    if state.revoked:
-        raise state.gone()
-    issued = state.issued
-    payload = (
-        issued.ob3_jwt if issued.ob3_default == ProofFormat.VC_JWT.value else issued.ob3_credential
+    digest_column = image_digest_column(media_type)
+    columns = (digest_column, "ob3_default", "ob3_jwt", "ob3_credential")
+    row = issued_columns(session, award_id, *columns)
+    if row.revoked_at is not None:
+        raise gone(row)
+    payload: str = (
+        row.ob3_jwt if row.ob3_default == ProofFormat.VC_JWT.value else row.ob3_credential
     )
 
     def bake() -> bytes:
-        digest = issued.image_png_sha256 if media_type == "image/png" else issued.image_svg_sha256
-        image = image_blob(session, digest, media_type)
+        image = image_blob(session, row._mapping[digest_column], media_type)
         if media_type == "image/png":
             return bake_png_credential(image, payload)
         return bake_svg_credential(image, payload)

@@ -8,10 +8,11 @@ profiles, key documents and revocation lists are live.
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import Row, Select, bindparam, select
 from sqlalchemy.orm import Session, undefer
 
 from badgeforge.awards.models import Award
@@ -69,6 +70,38 @@ def _badge_class(
     if badge_class is None:
         raise NotFound(f"No badge class with id {badge_class_id}.")
     return badge_class
+
+
+_AWARD = Award.__table__
+_ISSUED = IssuedAward.__table__
+
+
+@lru_cache(maxsize=32)
+def _issued_statement(columns: tuple[str, ...]) -> Select[Any]:
+    """Built once per column set: an award's revocation and the named issued columns."""
+    joined = _AWARD.join(_ISSUED, _ISSUED.c.award_id == _AWARD.c.id)
+    return (
+        select(_AWARD.c.revoked_at, _AWARD.c.revocation_reason, *(_ISSUED.c[c] for c in columns))
+        .select_from(joined)
+        .where(_AWARD.c.id == bindparam("award_id"))
+    )
+
+
+def issued_columns(session: Session, award_id: UUID, *columns: str) -> Row[Any]:
+    """One row: ``revoked_at``, ``revocation_reason`` and the named ``issued_award`` columns.
+
+    The public hot paths read only what they serve, with a statement built once (no ORM
+    objects, no statement construction per request); NotFound as ``issued_state``.
+    """
+    row = session.execute(_issued_statement(columns), {"award_id": award_id}).first()
+    if row is None:
+        raise NotFound(f"No badge award with id {award_id}.")
+    return row
+
+
+def gone(row: Row[Any]) -> Gone:
+    """The 410 of a revoked award read by ``issued_columns``."""
+    return Gone("This badge has been revoked.", revocationReason=row.revocation_reason)
 
 
 def issued_state(session: Session, award_id: UUID) -> IssuedState:
@@ -146,53 +179,60 @@ def image_blob(session: Session, digest: str, media_type: str) -> bytes:
 
 def assertion_document(session: Session, award_id: UUID) -> HostedAssertion:
     """The hosted OB 2.0 Assertion as issued, or its short revoked form."""
+    row = issued_columns(session, award_id, "ob2_assertion")
+    if row.revoked_at is None:
+        return HostedAssertion(row.ob2_assertion, revoked=False)
     state = issued_state(session, award_id)
-    if state.revoked:
-        links = PublicLinks(state.issued.base_url)
-        revoked = ob2.revoked_assertion(award_record(state.award), links)
-        return HostedAssertion(json.dumps(revoked, ensure_ascii=False), revoked=True)
-    return HostedAssertion(state.issued.ob2_assertion, revoked=False)
+    links = PublicLinks(state.issued.base_url)
+    revoked = ob2.revoked_assertion(award_record(state.award), links)
+    return HostedAssertion(json.dumps(revoked, ensure_ascii=False), revoked=True)
 
 
-def _blob_for(session: Session, issued: IssuedAward, media_type: str) -> bytes:
-    digest = issued.image_png_sha256 if media_type == "image/png" else issued.image_svg_sha256
-    return image_blob(session, digest, media_type)
+def image_digest_column(media_type: str) -> str:
+    """The ``issued_award`` column holding the digest of the image in ``media_type``."""
+    return "image_png_sha256" if media_type == "image/png" else "image_svg_sha256"
 
 
 def baked_image(session: Session, award_id: UUID, media_type: str) -> bytes:
-    """The badge image with the hosted assertion baked in (PNG iTXt or SVG element)."""
-    state = issued_state(session, award_id)
-    if state.revoked:
-        raise state.gone()
-    issued = state.issued
+    """The badge image with the hosted assertion baked in (PNG iTXt or SVG element).
+
+    Revocation is read on every call; the baked bytes are cached (they never change).
+    """
+    digest_column = image_digest_column(media_type)
+    row = issued_columns(session, award_id, digest_column, "ob2_assertion")
+    if row.revoked_at is not None:
+        raise gone(row)
+    assertion: str = row.ob2_assertion
 
     def bake() -> bytes:
-        image = _blob_for(session, issued, media_type)
+        image = image_blob(session, row._mapping[digest_column], media_type)
         if media_type == "image/png":
-            return bake_png(image, issued.ob2_assertion)
-        verify = json.loads(issued.ob2_assertion)["id"]
-        return bake_svg(image, verify=verify, assertion_json=issued.ob2_assertion)
+            return bake_png(image, assertion)
+        verify = json.loads(assertion)["id"]
+        return bake_svg(image, verify=verify, assertion_json=assertion)
 
     return BAKED.get_or_bake(award_id, f"ob2:{media_type}", bake)
 
 
 def signed_assertion(session: Session, award_id: UUID) -> str:
     """The signed OB 2.0 assertion (compact JWS); revocation is in the issuer's list."""
-    return issued_state(session, award_id).issued.ob2_jws
+    jws: str = issued_columns(session, award_id, "ob2_jws").ob2_jws
+    return jws
 
 
 def signed_baked_image(session: Session, award_id: UUID, media_type: str) -> bytes:
     """The badge image with the signed assertion (JWS) baked in."""
-    state = issued_state(session, award_id)
-    if state.revoked:
-        raise state.gone()
-    issued = state.issued
+    digest_column = image_digest_column(media_type)
+    row = issued_columns(session, award_id, digest_column, "ob2_jws")
+    if row.revoked_at is not None:
+        raise gone(row)
+    jws: str = row.ob2_jws
 
     def bake() -> bytes:
-        image = _blob_for(session, issued, media_type)
+        image = image_blob(session, row._mapping[digest_column], media_type)
         if media_type == "image/png":
-            return bake_png(image, issued.ob2_jws)
-        return bake_svg(image, verify=issued.ob2_jws)
+            return bake_png(image, jws)
+        return bake_svg(image, verify=jws)
 
     return BAKED.get_or_bake(award_id, f"ob2-signed:{media_type}", bake)
 

@@ -1,0 +1,188 @@
+"""Verification side by side: badgeforge's verifier against the 1EdTech OB 2.0 validator.
+
+Usage::
+
+    .venv/bin/python bench/bench_verify.py [--awards N] [--seconds S] [--rounds R] [--cpu C]
+
+Starts ``badgeforge serve`` (one process) on 127.0.0.1 with a fresh SQLite file, awards
+``--awards`` badges over the API, then verifies **the same inputs** with both verifiers:
+
+- an OB 2.0 hosted assertion, given as its URL (the assertion, badge class and issuer are
+  fetched over HTTP from the server each time: neither verifier caches them here);
+- the OB 2.0 signed assertion, given as its compact JWS (the key is fetched);
+- the baked PNG carrying the hosted assertion (read, then verified as hosted).
+
+badgeforge: ``core.verification.verify`` with the SSRF-safe ``OutboundFetcher`` (loopback
+allowed, response cache off), in this process. The validator: PyPI ``badgecheck`` 1.2.0
+(``openbadges.verifier.verify``) in its own virtualenv (``tests/oracles/ob2_validator.py``
+builds it; contexts served locally, as in the test oracle), in a child process
+(``_ob2_timing.py``). Both verifiers run one verification at a time, pinned to the same CPU
+(``--cpu``, default 0); the server is pinned to the other one. Each kind runs ``--rounds``
+rounds of ``--seconds``; the table gives the median rate and the best round. Before timing,
+both verifiers must find the first input of each kind valid.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+from _common import create_organisation, load_average, machine, markdown_table
+from bench_wrk import HOST, free_port, process, seed
+
+from badgeforge.core.keys import KeyVault
+from badgeforge.core.verification import Verdict, VerifyOptions, verify
+from badgeforge.db import make_engine, make_sessionmaker, utcnow
+from badgeforge.migrate import upgrade
+from badgeforge.outbound.fetcher import OutboundFetcher
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tests.oracles.ob2_validator import CONTEXTS, HERE, _venv_python, ensure_venv  # noqa: E402
+
+KINDS = ("OB 2.0 hosted (URL)", "OB 2.0 signed (JWS)", "OB 2.0 baked PNG")
+Inputs = dict[str, list[str | bytes]]
+
+
+def serve(workdir: Path, awards: int, cpu: int) -> tuple[Any, Inputs]:
+    """A started server (context manager, entered) and the inputs of each kind."""
+    database_url = f"sqlite:///{workdir / 'badgeforge.db'}"
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    with make_sessionmaker(engine)() as session, session.begin():
+        _, token = create_organisation(session)
+    engine.dispose()
+    port = free_port()
+    url = f"http://{HOST}:{port}"
+    env = {
+        **os.environ,
+        "BADGEFORGE_DATA_DIR": str(workdir),
+        "BADGEFORGE_DATABASE_URL": database_url,
+        "BADGEFORGE_PUBLIC_BASE_URL": url,
+        "BADGEFORGE_MASTER_KEYS": KeyVault.generate_master_key(),
+    }
+    command = ["taskset", "-c", str(1 - cpu), sys.executable, "-m", "badgeforge", "serve"]
+    command += ["--host", HOST, "--port", str(port)]
+    server = process(command, url + "/health", env, workdir / "server.log")
+    server.__enter__()
+    _, ids = seed(url, token, awards)
+    inputs: Inputs = {kind: [] for kind in KINDS}
+    with httpx.Client(base_url=url) as client:
+        for award_id in ids:
+            inputs[KINDS[0]].append(f"{url}/ob2/assertions/{award_id}")
+            signed = client.get(f"/ob2/assertions/{award_id}/signed").raise_for_status()
+            inputs[KINDS[1]].append(signed.text)
+            baked = client.get(f"/ob2/assertions/{award_id}/baked.png").raise_for_status()
+            inputs[KINDS[2]].append(baked.content)
+    return server, inputs
+
+
+def rates(
+    call: Callable[[str | bytes], object], items: list[str | bytes], args: Any
+) -> list[float]:
+    """Verifications per second in each round (one at a time, cycling over ``items``)."""
+    result = []
+    for _ in range(args.rounds):
+        count, started = 0, time.perf_counter()
+        while time.perf_counter() - started < args.seconds:
+            call(items[count % len(items)])
+            count += 1
+        result.append(count / (time.perf_counter() - started))
+    return result
+
+
+def badgeforge_rates(inputs: Inputs, args: Any) -> dict[str, list[float]]:
+    fetcher = OutboundFetcher(allow_loopback=True, cache=None)
+
+    def call(data: str | bytes) -> object:
+        return verify(data, VerifyOptions(now=utcnow(), fetcher=fetcher))
+
+    results = {}
+    for kind, items in inputs.items():
+        report = verify(items[0], VerifyOptions(now=utcnow(), fetcher=fetcher))
+        if report.verdict is not Verdict.VALID:
+            raise SystemExit(f"badgeforge: {kind} is {report.verdict}: {report.to_json()}")
+        results[kind] = rates(call, items, args)
+    return results
+
+
+def validator_rates(inputs: Inputs, args: Any) -> dict[str, list[float]]:
+    import base64
+
+    kinds = {
+        kind: [
+            {"image_b64": base64.b64encode(item).decode()}
+            if isinstance(item, bytes)
+            else {"text": item}
+            for item in items
+        ]
+        for kind, items in inputs.items()
+    }
+    request = {
+        "runner_dir": str(HERE),
+        "contexts": {url: str(path) for url, path in CONTEXTS.items()},
+        "seconds": args.seconds,
+        "rounds": args.rounds,
+        "kinds": kinds,
+    }
+    python = str(_venv_python(ensure_venv()))
+    command = ["taskset", "-c", str(args.cpu), python, "-I", "-W", "ignore"]
+    command.append(str(Path(__file__).with_name("_ob2_timing.py")))
+    done = subprocess.run(
+        command, input=json.dumps(request), capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"validator failed:\n{done.stderr[-3000:]}")
+    results = json.loads(done.stdout)
+    for kind, result in results.items():
+        if not result["valid"]:
+            raise SystemExit(f"validator: {kind} is not valid: {result['errors']}")
+    return {kind: result["rates"] for kind, result in results.items()}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--awards", type=int, default=5)
+    parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--cpu", type=int, choices=(0, 1), default=0)
+    args = parser.parse_args(argv)
+    print(f"machine: {machine()}; load before: {load_average()}")
+    os.sched_setaffinity(0, {args.cpu})
+    with tempfile.TemporaryDirectory(prefix="bench-verify-") as workdir:
+        server, inputs = serve(Path(workdir), args.awards, args.cpu)
+        try:
+            ours = badgeforge_rates(inputs, args)
+            theirs = validator_rates(inputs, args)
+        finally:
+            server.__exit__(None, None, None)
+    rows = []
+    for kind in KINDS:
+        mine, other = statistics.median(ours[kind]), statistics.median(theirs[kind])
+        rows.append(
+            [
+                kind,
+                f"{mine:,.0f}",
+                f"{max(ours[kind]):,.0f}",
+                f"{other:,.1f}",
+                f"{max(theirs[kind]):,.1f}",
+                f"{mine / other:,.1f}x",
+            ]
+        )
+    header = ["input", "badgeforge /s", "best", "1EdTech validator /s", "best", "ratio"]
+    print(f"\n{args.rounds} rounds of {args.seconds:g} s; load after: {load_average()}\n")
+    print(markdown_table(header, rows))
+
+
+if __name__ == "__main__":
+    main()
