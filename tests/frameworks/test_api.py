@@ -87,6 +87,15 @@ class TestBuiltIn:
         assert client.get(url, headers=tenant.headers).json()["name"] == "RECTEC"
 
 
+class TestRoutes:
+    def test_import_is_no_framework_id(self, client: TestClient, session: Session) -> None:
+        tenant = create_tenant(session)
+        patched = client.patch(f"{API}/import", json={"name": "x"}, headers=tenant.headers)
+        assert patched.status_code == 405
+        assert patched.headers["Allow"] == "POST"
+        assert client.get(f"{API}/not-a-uuid", headers=tenant.headers).status_code == 404
+
+
 class TestOwnFrameworks:
     def test_create_add_items_update_delete(self, client: TestClient, session: Session) -> None:
         tenant = create_tenant(session)
@@ -104,7 +113,11 @@ class TestOwnFrameworks:
         assert again.status_code == 409
         unknown_level = {**ITEM, "code": "S2", "levels": [{"level": 3, "description": "x"}]}
         refused = client.post(f"{url}/items", json=unknown_level, headers=tenant.headers)
+        assert refused.status_code == 409
+        twice = {**ITEM, "code": "S2", "levels": [ITEM["levels"][0]] * 2}
+        refused = client.post(f"{url}/items", json=twice, headers=tenant.headers)
         assert refused.status_code == 422
+        assert refused.json()["check"] == "framework-consistency"
         read = client.get(url, headers=tenant.headers)
         assert read.json()["item_count"] == 1
         etag = read.headers["ETag"]

@@ -53,6 +53,7 @@ class TestCsvImport:
         problem = response.json()
         assert [error["line"] for error in problem["errors"]] == [7, 8, 9]
         assert "3 problems" in problem["detail"]
+        assert problem["check"] == "framework-file"
         assert problem["errors"][0]["field"] == "line 7"
         listed = client.get(
             "/api/v1/frameworks", params={"built_in": "false"}, headers=tenant.headers

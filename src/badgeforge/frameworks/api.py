@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from badgeforge.audit.service import record as audit
-from badgeforge.contract import links
+from badgeforge.contract import RESPONSE_ID, links
 from badgeforge.db import SessionDep
 from badgeforge.deps import SettingsDep
 from badgeforge.etags import ETAG_HEADER, IfMatch, set_etag
@@ -49,7 +49,8 @@ router = APIRouter(
     responses=problem_responses(Unauthorized, Forbidden, TooManyRequests),
     dependencies=[API_RATE_LIMIT],
 )
-FRAMEWORK = "/{framework_id}"
+FRAMEWORK = "/{framework_id:uuid}"
+"""A UUID only: `/import` is no framework id (PATCH on it is 405, not a 422)."""
 _FRAMEWORK_LINKS = links(
     "framework_id",
     GetFramework="get_framework_api_v1_frameworks__framework_id__get",
@@ -59,12 +60,15 @@ _FRAMEWORK_LINKS = links(
     AddFrameworkItem="add_framework_item_api_v1_frameworks__framework_id__items_post",
     ExtendFramework="extend_framework_api_v1_frameworks__framework_id__extend_post",
 )
-_ITEM_LINKS = links(
-    "item_id",
-    UpdateFrameworkItem=(
-        "update_framework_item_api_v1_frameworks__framework_id__items__item_id__patch"
-    ),
-)
+_ITEM_LINKS = {
+    "UpdateFrameworkItem": {
+        "operationId": (
+            "update_framework_item_api_v1_frameworks__framework_id__items__item_id__patch"
+        ),
+        "parameters": {"framework_id": "$response.body#/framework_id", "item_id": RESPONSE_ID},
+        "description": "This response's `framework_id` and `id` name the item to change.",
+    }
+}
 FrameworkId = Annotated[UUID, Path(examples=[RECTEC_ID], description="A framework's `id`.")]
 
 
@@ -341,7 +345,7 @@ def add_framework_item(
 
 
 @router.patch(
-    f"{FRAMEWORK}/items/{{item_id}}",
+    f"{FRAMEWORK}/items/{{item_id:uuid}}",
     summary="Update a framework item",
     responses=problem_responses(NotFound, Conflict),
 )

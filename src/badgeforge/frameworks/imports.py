@@ -19,6 +19,10 @@ from badgeforge.frameworks.schemas import FrameworkExtend, FrameworkImport
 from badgeforge.problems import UnprocessableContent
 from badgeforge.security import Principal
 
+IMPORT_CHECK = "framework-file"
+"""The ``check`` of a 422 listing an import's problems: what a file or a framework document
+holds (rows, codes used twice, levels described but not declared) no JSON Schema states."""
+
 
 def import_problem(error: core.FrameworkImportError) -> UnprocessableContent:
     """The 422 problem listing every problem of an import (``line`` for CSV rows)."""
@@ -29,7 +33,7 @@ def import_problem(error: core.FrameworkImportError) -> UnprocessableContent:
     ]
     count = len(error.problems)
     detail = f"The framework was not imported: {count} problem{'s' * (count > 1)}; first: {error}"
-    return UnprocessableContent(detail, errors=errors)
+    return UnprocessableContent(detail, errors=errors, check=IMPORT_CHECK)
 
 
 def from_json_body(body: FrameworkImport) -> core.Framework:
@@ -56,18 +60,6 @@ def from_csv(data: bytes, fields: dict[str, Any]) -> core.Framework:
         levels=parsed.levels,
         items=parsed.items,
     )
-
-
-def from_json_file(data: bytes) -> core.Framework:
-    """The framework of an uploaded JSON file, or a 422 listing every problem."""
-    try:
-        framework = core.parse_json(data)
-    except core.FrameworkImportError as error:
-        raise import_problem(error) from None
-    if framework.url is None:
-        message = "'url' is required (where the framework is published)."
-        raise import_problem(core.FrameworkImportError([core.ImportProblem("url", message)]))
-    return framework
 
 
 def store(session: Session, principal: Principal, framework: core.Framework) -> CompetencyFramework:

@@ -47,9 +47,18 @@ class TranslationIn(RequestModel):
     description: Markdown | None = None
 
 
+TranslationTag = Annotated[str, StringConstraints(pattern=core.LANGUAGE_PATTERN, max_length=35)]
+"""A BCP 47 tag as a key: not trimmed, so the schema's pattern is exactly what is accepted."""
 Translations = Annotated[
-    dict[LanguageTag, TranslationIn],
-    Field(max_length=20, description="By BCP 47 tag, e.g. `en`, `fr-x-falc`."),
+    dict[TranslationTag, TranslationIn],
+    Field(
+        max_length=20,
+        description="By BCP 47 tag, e.g. `en`, `fr-x-falc`.",
+        json_schema_extra={
+            "additionalProperties": False,
+            "propertyNames": {"pattern": core.LANGUAGE_PATTERN, "maxLength": 35},
+        },
+    ),
 ]
 
 
@@ -135,7 +144,11 @@ class FrameworkCreate(RequestModel):
 class FrameworkImport(FrameworkCreate):
     """A whole framework with its items, as one JSON document."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{**_FRAMEWORK, "items": [_ITEM]}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{**_FRAMEWORK, "slug": "referentiel-atelier", "items": [_ITEM]}]
+        }
+    )
 
     items: list[ItemCreate] = Field(min_length=1, max_length=core.MAX_ITEMS)
 

@@ -31,6 +31,9 @@ from badgeforge.problems import Conflict, NotFound, UnprocessableContent
 from badgeforge.security import Principal
 
 PUBLIC_PATH = "/frameworks/{slug}"
+CONSISTENCY_CHECK = "framework-consistency"
+"""The ``check`` of a 422 for fields that disagree with each other (two levels numbered
+alike), which no JSON Schema can state."""
 
 
 def list_frameworks(
@@ -86,7 +89,7 @@ def levels_json(levels: Iterable[Any]) -> list[dict[str, Any]]:
     ]
     numbers = [row["level"] for row in rows]
     if len(set(numbers)) != len(numbers):
-        raise UnprocessableContent("Two levels have the same number.")
+        raise UnprocessableContent("Two levels have the same number.", check=CONSISTENCY_CHECK)
     return sorted(rows, key=lambda row: int(row["level"]))
 
 
@@ -214,9 +217,12 @@ def _descriptors(framework: CompetencyFramework, levels: list[ItemLevelIn]) -> l
     numbers = [descriptor.level for descriptor in levels]
     unknown = sorted(set(numbers) - known)
     if unknown:
-        raise UnprocessableContent(f"Level {unknown[0]} is not a level of this framework.")
+        raise Conflict(
+            f"Level {unknown[0]} is not a level of this framework; add it to the framework's "
+            "levels first."
+        )
     if len(set(numbers)) != len(numbers):
-        raise UnprocessableContent("A level is described twice.")
+        raise UnprocessableContent("A level is described twice.", check=CONSISTENCY_CHECK)
     rows = [{"level": d.level, "description": d.description} for d in levels]
     return sorted(rows, key=lambda row: int(row["level"]))
 

@@ -94,7 +94,7 @@ async def _csv_import(request: Request, limit: int) -> ImportRequest:
     fields: dict[str, Any] = {
         name: value
         for name in ("slug", "name", "url", "description", "language")
-        if isinstance(value := form.get(name), str) and value != ""
+        if isinstance(value := form.get(name), str) and (value or name in ("slug", "name", "url"))
     }
     try:
         checked = CsvImportForm.model_validate(fields)
