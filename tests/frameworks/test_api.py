@@ -207,11 +207,16 @@ class TestExtend:
         assert c3["id"] != str(builtin_item_id("rectec", "C3"))
         assert c3["target_url"] == "http://testserver/frameworks/rectec#C3"
         levels = [{"level": n, "description": f"Au cercle {n}"} for n in (2, 1)]
+        etag = client.get(url, headers=tenant.headers).headers["ETag"]
+        with_etag = {**tenant.headers, "If-Match": etag}
         patched = client.patch(
-            f"{url}/items/{c3['id']}", json={"levels": levels}, headers=tenant.headers
+            f"{url}/items/{c3['id']}", json={"levels": levels}, headers=with_etag
         )
         assert patched.status_code == 200, patched.text
         assert [d["level"] for d in patched.json()["levels"]] == [1, 2]
+        assert patched.headers["ETag"] == client.get(url, headers=tenant.headers).headers["ETag"]
+        stale = client.patch(f"{url}/items/{c3['id']}", json={"name": "x"}, headers=with_etag)
+        assert stale.status_code == 412
         extra = client.post(f"{url}/items", json={**ITEM, "levels": []}, headers=tenant.headers)
         assert extra.status_code == 201
         assert (

@@ -16,7 +16,8 @@ class TestFrameworkPage:
         page = response.text
         html5lib.HTMLParser(strict=True).parse(page)
         assert '<html lang="fr">' in page
-        assert '<li id="C3"><strong>C3</strong>' in page
+        assert '<li id="C3"><strong>C3</strong>\u00a0: <span>Travailler en équipe</span>' in page
+        assert "<h3>Organisationnel</h3>" in page
         assert "Travailler en équipe" in page
         assert "Organisationnel" in page
         assert "Cercle 4" in page
@@ -27,6 +28,8 @@ class TestFrameworkPage:
         assert '<html lang="en">' in page
         assert "Work in a team" in page
         assert "Mastery levels" in page
+        assert '<h3 lang="fr">Organisationnel</h3>' in page  # no English name: marked French
+        assert '<li value="1" lang="fr">Cercle 1' in page
         by_header = client.get("/frameworks/rectec", headers={"Accept-Language": "en-GB"})
         assert by_header.headers["content-language"] == "en"
 

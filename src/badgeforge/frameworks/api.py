@@ -347,7 +347,10 @@ def add_framework_item(
 @router.patch(
     f"{FRAMEWORK}/items/{{item_id:uuid}}",
     summary="Update a framework item",
-    responses=problem_responses(NotFound, Conflict),
+    responses={
+        **problem_responses(NotFound, Conflict, PreconditionFailed),
+        200: {"headers": ETAG_HEADER},
+    },
 )
 def update_framework_item(
     framework_id: FrameworkId,
@@ -356,10 +359,19 @@ def update_framework_item(
     session: SessionDep,
     principal: ManageAccess,
     settings: SettingsDep,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> ItemRead:
     """Change an item of one of your frameworks: its per-level descriptors (`levels`), name,
-    description, URL or group."""
-    item = service.update_item(session, principal, framework_id, item_id, body)
+    description, URL or group.
+
+    `If-Match` takes the framework's `ETag` (every change to its items is a new version of
+    the framework): if it changed since, nothing is changed and the answer is `412`. The
+    answer's `ETag` is the framework's new one.
+    """
+    item = service.update_item(session, principal, framework_id, item_id, body, if_match=if_match)
+    framework = service.get(session, principal, framework_id)
+    set_etag(response, framework.id, framework.version)
     fields = sorted(body.model_dump(exclude_unset=True))
     audit(session, principal, "framework_item.update", "framework_item", item.id, fields=fields)
     return _item_read(session, principal, item, settings.base_url)

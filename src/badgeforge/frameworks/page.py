@@ -61,6 +61,8 @@ class ItemView:
     code: str
     name: str
     description: str | None
+    lang: str | None
+    """The language of name and description when not the page's (no translation)."""
 
 
 @dataclass(frozen=True)
@@ -73,26 +75,34 @@ class FrameworkView:
     levels: list[LevelView]
     groups: list[tuple[str | None, list[ItemView]]]
     item_count: int
+    source_lang: str | None
+    """The framework's language when not the page's: its levels and groups are in it."""
 
 
-def _translated(row: CompetencyFramework | FrameworkItem, language: str) -> tuple[str, Any]:
+def _translated(
+    row: CompetencyFramework | FrameworkItem, language: str, source: str
+) -> tuple[str, Any, str | None]:
     translation = row.translations.get(language)
     if translation:
-        return translation["name"], translation.get("description") or row.description
-    return row.name, row.description
+        return translation["name"], translation.get("description") or row.description, None
+    return row.name, row.description, None if source == language else source
 
 
 def framework_view(
     framework: CompetencyFramework, items: list[FrameworkItem], language: Language
 ) -> FrameworkView:
     """The page's content for ``framework`` in ``language``."""
+    source = framework.language.split("-")[0]
     groups: dict[str | None, list[ItemView]] = {}
     for item in items:
-        name, description = _translated(item, language)
-        groups.setdefault(item.group_name, []).append(ItemView(item.code, name, description))
-    name, description = _translated(framework, language)
+        view = ItemView(item.code, *_translated(item, language, source))
+        groups.setdefault(item.group_name, []).append(view)
+    name, description, _ = _translated(framework, language, source)
     levels = [LevelView(lv["level"], lv["name"], lv.get("description")) for lv in framework.levels]
-    return FrameworkView(name, description, framework.url, levels, list(groups.items()), len(items))
+    source_lang = None if source == language else framework.language
+    return FrameworkView(
+        name, description, framework.url, levels, list(groups.items()), len(items), source_lang
+    )
 
 
 def _t(language: Language) -> Any:

@@ -228,11 +228,19 @@ def _descriptors(framework: CompetencyFramework, levels: list[ItemLevelIn]) -> l
 
 
 def update_item(
-    session: Session, principal: Principal, framework_id: UUID, item_id: UUID, data: ItemUpdate
+    session: Session,
+    principal: Principal,
+    framework_id: UUID,
+    item_id: UUID,
+    data: ItemUpdate,
+    *,
+    if_match: str | None = None,
 ) -> FrameworkItem:
-    """Change the given fields of an item of one of the caller's frameworks."""
+    """Change the given fields of an item of one of the caller's frameworks, if the
+    framework (whose version every item change bumps) is still at ``if_match``."""
     repository = FrameworkRepository(session, principal)
     framework = repository.get_own(framework_id, lock=RowLock.NO_KEY_UPDATE)
+    check_if_match(if_match, framework.id, framework.version)
     item = session.scalar(repository.items(framework.id).where(FrameworkItem.id == item_id))
     if item is None:
         raise NotFound(f"No item with id {item_id} in this framework.")
