@@ -22,9 +22,9 @@ import os
 import re
 import sys
 import time
-import uuid
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -132,7 +132,7 @@ def request_id_from(header: bytes | None) -> str:
         text = header.decode("latin-1").strip()
         if _VALID_ID.fullmatch(text):
             return text
-    return uuid.uuid4().hex
+    return os.urandom(16).hex()  # 128 random bits, as uuid4().hex but a third of the cost
 
 
 # ---------------------------------------------------------------------------------- logging
@@ -213,7 +213,7 @@ class Observability:
         self, scope: Scope, headers: dict[bytes, bytes], status: int, seconds: float
     ) -> None:
         route = self._route(scope)
-        HTTP_REQUEST_DURATION.labels(scope["method"], route, f"{status // 100}xx").observe(seconds)
+        _latency(scope["method"], route, status // 100).observe(seconds)
         fields = {
             "method": scope["method"],
             "route": route,
@@ -232,6 +232,12 @@ class Observability:
             route = next((r for r in self.routes.routes if r.matches(probe)[0] is Match.FULL), None)
         path = getattr(route, "path", None)
         return path if isinstance(path, str) and path else "unmatched"
+
+
+@lru_cache(maxsize=4096)
+def _latency(method: str, route: str, status_class: int) -> Histogram:
+    """The latency histogram's child for these labels (``labels()`` costs a lookup and a lock)."""
+    return HTTP_REQUEST_DURATION.labels(method, route, f"{status_class}xx")
 
 
 def install_observability(app: Starlette) -> None:

@@ -104,13 +104,17 @@ def gone(row: Row[Any]) -> Gone:
     return Gone("This badge has been revoked.", revocationReason=row.revocation_reason)
 
 
+_ISSUED_STATE = (
+    select(Award, IssuedAward)
+    .join(IssuedAward, IssuedAward.award_id == Award.id)
+    .where(Award.id == bindparam("award_id"))
+)
+"""Built once: constructing it (and its cache key) cost as much as running it."""
+
+
 def issued_state(session: Session, award_id: UUID) -> IssuedState:
     """The award and its frozen documents, or NotFound."""
-    row = session.execute(
-        select(Award, IssuedAward)
-        .join(IssuedAward, IssuedAward.award_id == Award.id)
-        .where(Award.id == award_id)
-    ).first()
+    row = session.execute(_ISSUED_STATE, {"award_id": award_id}).first()
     if row is None:
         raise NotFound(f"No badge award with id {award_id}.")
     return IssuedState(row[0], row[1])
