@@ -106,6 +106,8 @@ async def seed(call: Request, token: str, awards: int) -> tuple[str, list[str]]:
     issuer = json.loads(body)
     klass = {"issuer_id": issuer["id"], **BADGE_CLASS}
     status, body = await call("POST", "/api/v1/badge-classes", auth, json.dumps(klass).encode())
+    if status != 201:
+        raise SystemExit(f"badge class: {status} {body[:300]!r}")
     badge_class_id = json.loads(body)["id"]
     ids = []
     for index in range(awards):

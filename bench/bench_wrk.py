@@ -20,7 +20,9 @@ Each endpoint is loaded for ``--duration`` seconds by ``wrk -t1 -cC`` for each
 ``…/baked.png``, ``/ob3/credentials/{id}``, and the HTML award page ``/badges/{id}`` and
 badge class page ``/badge-classes/{id}`` with a browser's ``Accept`` header. ``--only``
 (a regular expression) picks endpoints. Client and server share the machine's cores.
-Prints a Markdown table: requests/s, latency p50/p99, non-2xx responses and socket errors.
+Prints a Markdown table: requests/s, latency p50/p99, non-2xx responses and socket errors,
+and the server's CPU time per request (all its processes, from /proc, over the run), which
+moves much less than the rates when other work shares the cores.
 """
 
 from __future__ import annotations
@@ -34,9 +36,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import httpx
@@ -92,6 +94,7 @@ class Result:
     p99_ms: float
     non_2xx: int
     socket_errors: int
+    server_cpu_ms: float = float("nan")
 
 
 def ensure_wrk() -> str:
@@ -119,7 +122,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def process(command: list[str], url: str, env: dict[str, str], log: Path) -> Iterator[None]:
+def process(
+    command: list[str], url: str, env: dict[str, str], log: Path
+) -> Iterator[subprocess.Popen[bytes]]:
     """Run `command` until `url` answers, yield, then stop it (SIGINT, then SIGKILL)."""
     with log.open("wb") as output:
         server = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
@@ -136,7 +141,7 @@ def process(command: list[str], url: str, env: dict[str, str], log: Path) -> Ite
             if time.monotonic() > deadline:
                 raise SystemExit(f"{command} did not start")
             time.sleep(0.1)
-        yield
+        yield server
     finally:
         server.send_signal(signal.SIGINT)
         try:
@@ -164,6 +169,30 @@ def seed(base_url: str, token: str, awards: int) -> tuple[str, list[str]]:
         return badge_class["id"], ids
 
 
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """User + system CPU seconds of ``root`` and its descendants (from /proc)."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / _TICKS
+    tree, total = {root}, 0.0
+    for pid in sorted(parents):  # children have larger pids than their parents here
+        if pid in tree or parents[pid] in tree:
+            tree.add(pid)
+            total += times[pid]
+    return total
+
+
 _LATENCY = re.compile(r"^\s+(50|99)(?:\.000)?%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
 _UNIT = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
@@ -175,13 +204,17 @@ def run_wrk(
     connections: int,
     duration: float,
     headers: dict[str, str] | None = None,
+    on_start: Callable[[], object] = lambda: None,
 ) -> str:
+    """wrk's report of ``duration`` seconds, after a one-second warm-up; ``on_start`` runs
+    between the two."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         lua_headers = ", ".join(f'["{k}"] = "{v}"' for k, v in (headers or {}).items())
         script.write(ROTATE % (", ".join(f'"{path}"' for path in paths), lua_headers))
     try:
         base = [wrk, "-t1", f"-c{connections}", "--latency", "-s", script.name, url]
         subprocess.run([*base[:3], "-d1s", *base[3:]], check=True, capture_output=True)
+        on_start()
         command = [*base[:3], f"-d{duration:g}s", *base[3:]]
         return subprocess.run(command, check=True, capture_output=True, text=True).stdout
     finally:
@@ -227,11 +260,38 @@ def bench_bare(wrk: str, args: argparse.Namespace, workdir: Path) -> list[Result
         str(workdir),
     ]
     results = []
-    with process(command, url + "/", dict(os.environ), workdir / "bare.log"):
+    with process(command, url + "/", dict(os.environ), workdir / "bare.log") as server:
         for connections in args.connections:
-            output = run_wrk(wrk, url, ["/"], connections, args.duration)
-            results.append(parse("bare ASGI, uvicorn", "fixed 1 KiB JSON", connections, output))
+            results.append(load(wrk, server, url, ["/"], {}, connections, args.duration))
     return results
+
+
+def load(
+    wrk: str,
+    server: subprocess.Popen[bytes],
+    url: str,
+    paths: list[str],
+    headers: dict[str, str],
+    connections: int,
+    duration: float,
+    names: tuple[str, str] = ("bare ASGI, uvicorn", "fixed 1 KiB JSON"),
+) -> Result:
+    """One row: wrk's figures and the server's CPU time per request during the run."""
+    started: list[float] = []
+    output = run_wrk(
+        wrk,
+        url,
+        paths,
+        connections,
+        duration,
+        headers,
+        lambda: started.append(tree_cpu_seconds(server.pid)),
+    )
+    cpu = tree_cpu_seconds(server.pid) - started[0]
+    result = parse(*names, connections, output)
+    served = re.search(r"(\d+) requests in", output)
+    count = int(served.group(1)) if served else 0
+    return replace(result, server_cpu_ms=1000 * cpu / max(count, 1))
 
 
 def endpoints(badge_class_id: str, ids: list[str]) -> dict[str, tuple[list[str], dict[str, str]]]:
@@ -281,14 +341,15 @@ def bench_badgeforge(
     ]
     name = f"badgeforge serve --workers {workers}"
     results = []
-    with process(command, url + "/health", env, data / "server.log"):
+    with process(command, url + "/health", env, data / "server.log") as server:
         badge_class_id, ids = seed(url, token, args.awards)
         for endpoint, (paths, headers) in endpoints(badge_class_id, ids).items():
             if not re.search(args.only, endpoint, re.IGNORECASE):
                 continue
             for connections in args.connections:
-                output = run_wrk(wrk, url, paths, connections, args.duration, headers)
-                results.append(parse(name, endpoint, connections, output))
+                names = (name, endpoint)
+                row = load(wrk, server, url, paths, headers, connections, args.duration, names)
+                results.append(row)
     return results
 
 
@@ -322,10 +383,12 @@ def main(argv: list[str] | None = None) -> None:
             f"{r.p50_ms:.2f}",
             f"{r.p99_ms:.2f}",
             str(r.non_2xx + r.socket_errors),
+            f"{r.server_cpu_ms:.2f}",
         ]
         for r in results
     ]
     header = ["server", "endpoint", "conns", "req/s", "of bare", "p50 ms", "p99 ms", "errors"]
+    header.append("server CPU ms/req")
     print(f"\nwrk -t1, {args.duration:g} s per row; load after: {load_average()}\n")
     print(markdown_table(header, rows))
 

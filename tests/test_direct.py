@@ -175,3 +175,10 @@ def test_other_methods_and_paths_are_left_to_fastapi(
     assert client.get("/health").status_code == 200
     assert client.get("/ob2/nothing-here").status_code == 404
     assert direct.answered == answered
+
+
+def test_sqlite_reads_run_on_the_loop_and_server_reads_in_a_thread(
+    client: TestClient, direct: DirectRoutes, ids: Ids, database_url: str
+) -> None:
+    assert client.get(f"/ob2/assertions/{ids.valid}").status_code == 200
+    assert direct._inline is database_url.startswith("sqlite")

@@ -11,7 +11,10 @@ those routes itself, calling **the same endpoint functions** with the same unit 
 - the session dependency (``db.get_session``, or its override in tests) is entered, the
   endpoint called and the session closed (commit or rollback) in **one** worker thread;
   the other dependencies it accepts are async functions of the request alone (settings,
-  links), awaited on the loop.
+  links), awaited on the loop. On SQLite there is no hop at all: these reads are local
+  file reads that never wait for a writer (WAL), so a thread would only add its cost
+  (about a quarter of such a request); on a database server the thread keeps the loop
+  free while the server answers.
 
 Anything else is left to FastAPI untouched: other methods and paths, a parameter that does
 not validate, a route with other dependencies, and any exception the endpoint raises (a
@@ -143,6 +146,7 @@ class DirectRoutes:
         self.app = app
         self._routers = tuple(routers)
         self._table: dict[str, list[_Direct]] | None = None
+        self._inline: bool | None = None
         self.answered = 0
 
     def table(self) -> dict[str, list[_Direct]]:
@@ -202,8 +206,11 @@ class DirectRoutes:
             with session_scope as session:
                 return route.endpoint(**values, **{direct.session_name: session})
 
+        if self._inline is None:
+            engine = getattr(app.state, "engine", None)
+            self._inline = engine is not None and engine.dialect.name == "sqlite"
         try:
-            response = await to_thread.run_sync(run)
+            response = run() if self._inline else await to_thread.run_sync(run)
         except Exception:
             return None  # rendered by the full stack (problem handlers), run again there
         return response if isinstance(response, Response) else None
