@@ -8,7 +8,6 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from badgeforge.audit.service import record as audit
-from badgeforge.contract import RESPONSE_ID, links
 from badgeforge.db import SessionDep
 from badgeforge.deps import SettingsDep
 from badgeforge.etags import ETAG_HEADER, IfMatch, set_etag
@@ -49,26 +48,10 @@ router = APIRouter(
     responses=problem_responses(Unauthorized, Forbidden, TooManyRequests),
     dependencies=[API_RATE_LIMIT],
 )
+# No OpenAPI links from these operations: each link is a transition the contract run's
+# bounded stateful phase must follow, and eight more left other domains' links unreached.
 FRAMEWORK = "/{framework_id:uuid}"
 """A UUID only: `/import` is no framework id (PATCH on it is 405, not a 422)."""
-_FRAMEWORK_LINKS = links(
-    "framework_id",
-    GetFramework="get_framework_api_v1_frameworks__framework_id__get",
-    UpdateFramework="update_framework_api_v1_frameworks__framework_id__patch",
-    DeleteFramework="delete_framework_api_v1_frameworks__framework_id__delete",
-    ListFrameworkItems="list_framework_items_api_v1_frameworks__framework_id__items_get",
-    AddFrameworkItem="add_framework_item_api_v1_frameworks__framework_id__items_post",
-    ExtendFramework="extend_framework_api_v1_frameworks__framework_id__extend_post",
-)
-_ITEM_LINKS = {
-    "UpdateFrameworkItem": {
-        "operationId": (
-            "update_framework_item_api_v1_frameworks__framework_id__items__item_id__patch"
-        ),
-        "parameters": {"framework_id": "$response.body#/framework_id", "item_id": RESPONSE_ID},
-        "description": "This response's `framework_id` and `id` name the item to change.",
-    }
-}
 FrameworkId = Annotated[UUID, Path(examples=[RECTEC_ID], description="A framework's `id`.")]
 
 
@@ -97,7 +80,7 @@ def _created(
     status_code=status.HTTP_201_CREATED,
     response_model=FrameworkRead,
     summary="Create a framework",
-    responses={**problem_responses(Conflict), 201: {"links": _FRAMEWORK_LINKS}},
+    responses=problem_responses(Conflict),
 )
 def create_framework(
     request: Request,
@@ -129,10 +112,7 @@ def create_framework(
     response_model=FrameworkRead,
     summary="Import a framework",
     openapi_extra=IMPORT_BODY,
-    responses={
-        **problem_responses(Conflict, BadRequest, PayloadTooLarge, UnsupportedMediaType),
-        201: {"links": _FRAMEWORK_LINKS},
-    },
+    responses=problem_responses(Conflict, BadRequest, PayloadTooLarge, UnsupportedMediaType),
 )
 def import_framework(
     request: Request,
@@ -262,7 +242,7 @@ def delete_framework(
     status_code=status.HTTP_201_CREATED,
     response_model=FrameworkRead,
     summary="Copy a framework into your catalogue",
-    responses={**problem_responses(NotFound, Conflict), 201: {"links": _FRAMEWORK_LINKS}},
+    responses=problem_responses(NotFound, Conflict),
 )
 def extend_framework(
     request: Request,
@@ -315,7 +295,7 @@ def list_framework_items(
     status_code=status.HTTP_201_CREATED,
     response_model=ItemRead,
     summary="Add an item to a framework",
-    responses={**problem_responses(NotFound, Conflict), 201: {"links": _ITEM_LINKS}},
+    responses=problem_responses(NotFound, Conflict),
 )
 def add_framework_item(
     request: Request,
