@@ -8,7 +8,8 @@ for ``seconds``, ``rounds`` times, cycling over the inputs.
 
 stdin: ``{"runner_dir", "contexts", "seconds", "rounds", "kinds": {name: [input, ...]}}``
 where an input is ``{"text": ...}`` or ``{"image_b64": ...}``. stdout: ``{name: {"rates":
-[per round], "valid": bool, "errors": [...]}}`` (validity and errors of the first input).
+[per round], "cpu": [CPU seconds per verification, per round], "valid": bool, "errors":
+[...]}}`` (validity and errors of the first input).
 """
 
 import base64
@@ -43,16 +44,22 @@ def main() -> int:
     for name, items in request["kinds"].items():
         with contextlib.redirect_stdout(sys.stderr):
             first = verify(badge(items[0]))
-            rates = []
+            rates, cpu = [], []
             for _ in range(request["rounds"]):
-                count, started = 0, time.perf_counter()
+                count, started, used = 0, time.perf_counter(), time.process_time()
                 while time.perf_counter() - started < request["seconds"]:
                     verify(badge(items[count % len(items)]))
                     count += 1
                 rates.append(count / (time.perf_counter() - started))
+                cpu.append((time.process_time() - used) / count)
         report = first["report"]
         errors = [m.get("result") for m in report["messages"] if m.get("messageLevel") == "ERROR"]
-        results[name] = {"rates": rates, "valid": bool(report["valid"]), "errors": errors}
+        results[name] = {
+            "rates": rates,
+            "cpu": cpu,
+            "valid": bool(report["valid"]),
+            "errors": errors,
+        }
     sys.stdout.write(json.dumps(results) + "\n")
     return 0
 

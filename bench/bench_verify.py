@@ -18,8 +18,11 @@ allowed, response cache off), in this process. The validator: PyPI ``badgecheck`
 builds it; contexts served locally, as in the test oracle), in a child process
 (``_ob2_timing.py``). Both verifiers run one verification at a time, pinned to the same CPU
 (``--cpu``, default 0); the server is pinned to the other one. Each kind runs ``--rounds``
-rounds of ``--seconds``; the table gives the median rate and the best round. Before timing,
-both verifiers must find the first input of each kind valid.
+rounds of ``--seconds``; the table gives the median rate and the best round, and each
+verifier's own CPU time per verification (its process only, least of the rounds: the
+server's share, the same for both, is left out; it moves far less than the rates when other
+work shares the machine). Before timing, both verifiers must find the first input of each
+kind valid.
 """
 
 from __future__ import annotations
@@ -87,21 +90,26 @@ def serve(workdir: Path, awards: int, cpu: int) -> tuple[Any, Inputs]:
     return server, inputs
 
 
+Timing = dict[str, tuple[list[float], list[float]]]
+"""Per kind: verifications per second, and CPU seconds per verification, of each round."""
+
+
 def rates(
     call: Callable[[str | bytes], object], items: list[str | bytes], args: Any
-) -> list[float]:
-    """Verifications per second in each round (one at a time, cycling over ``items``)."""
-    result = []
+) -> tuple[list[float], list[float]]:
+    """Rates and CPU per verification of each round (one at a time, cycling over ``items``)."""
+    result, cpu = [], []
     for _ in range(args.rounds):
-        count, started = 0, time.perf_counter()
+        count, started, used = 0, time.perf_counter(), time.process_time()
         while time.perf_counter() - started < args.seconds:
             call(items[count % len(items)])
             count += 1
         result.append(count / (time.perf_counter() - started))
-    return result
+        cpu.append((time.process_time() - used) / count)
+    return result, cpu
 
 
-def badgeforge_rates(inputs: Inputs, args: Any) -> dict[str, list[float]]:
+def badgeforge_rates(inputs: Inputs, args: Any) -> Timing:
     fetcher = OutboundFetcher(allow_loopback=True, cache=None)
 
     def call(data: str | bytes) -> object:
@@ -116,7 +124,7 @@ def badgeforge_rates(inputs: Inputs, args: Any) -> dict[str, list[float]]:
     return results
 
 
-def validator_rates(inputs: Inputs, args: Any) -> dict[str, list[float]]:
+def validator_rates(inputs: Inputs, args: Any) -> Timing:
     import base64
 
     kinds = {
@@ -147,7 +155,7 @@ def validator_rates(inputs: Inputs, args: Any) -> dict[str, list[float]]:
     for kind, result in results.items():
         if not result["valid"]:
             raise SystemExit(f"validator: {kind} is not valid: {result['errors']}")
-    return {kind: result["rates"] for kind, result in results.items()}
+    return {kind: (result["rates"], result["cpu"]) for kind, result in results.items()}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -168,18 +176,24 @@ def main(argv: list[str] | None = None) -> None:
             server.__exit__(None, None, None)
     rows = []
     for kind in KINDS:
-        mine, other = statistics.median(ours[kind]), statistics.median(theirs[kind])
+        (mine, mine_cpu), (other, other_cpu) = ours[kind], theirs[kind]
+        rate, other_rate = statistics.median(mine), statistics.median(other)
+        cpu, other_cpu_ms = 1000 * min(mine_cpu), 1000 * min(other_cpu)
         rows.append(
             [
                 kind,
-                f"{mine:,.0f}",
-                f"{max(ours[kind]):,.0f}",
-                f"{other:,.1f}",
-                f"{max(theirs[kind]):,.1f}",
-                f"{mine / other:,.1f}x",
+                f"{rate:,.0f}",
+                f"{max(mine):,.0f}",
+                f"{other_rate:,.1f}",
+                f"{max(other):,.1f}",
+                f"{rate / other_rate:,.1f}x",
+                f"{cpu:.2f}",
+                f"{other_cpu_ms:.1f}",
+                f"{other_cpu_ms / cpu:,.0f}x",
             ]
         )
     header = ["input", "badgeforge /s", "best", "1EdTech validator /s", "best", "ratio"]
+    header += ["badgeforge CPU ms", "validator CPU ms", "CPU ratio"]
     print(f"\n{args.rounds} rounds of {args.seconds:g} s; load after: {load_average()}\n")
     print(markdown_table(header, rows))
 

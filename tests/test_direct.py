@@ -182,12 +182,3 @@ def test_sqlite_reads_run_on_the_loop_and_server_reads_in_a_thread(
 ) -> None:
     assert client.get(f"/ob2/assertions/{ids.valid}").status_code == 200
     assert direct._inline is database_url.startswith("sqlite")
-
-
-def test_human_pages_keep_their_thread(direct: DirectRoutes) -> None:
-    threaded = {e.route.path for entries in direct.table().values() for e in entries if e.threaded}
-    assert threaded == {
-        route.path
-        for route in pages_router.routes
-        if isinstance(route, APIRoute) and route.methods == {"GET"}
-    }

@@ -11,12 +11,12 @@ those routes itself, calling **the same endpoint functions** with the same unit 
 - the session dependency (``db.get_session``, or its override in tests) is entered, the
   endpoint called and the session closed (commit or rollback) in **one** worker thread;
   the other dependencies it accepts are async functions of the request alone (settings,
-  links), awaited on the loop. On SQLite the stored documents and images are read with
-  no hop at all: local file reads that never wait for a writer (WAL), where a thread
-  would only add its cost (about a quarter of such a request). Routes of ``threaded``
-  routers (the human pages, whose first rendering verifies the badge: milliseconds of
-  CPU) keep their thread, and so does every route on a database server, so that the loop
-  stays free while the server answers.
+  links), awaited on the loop. On SQLite there is no hop at all: these reads are local
+  file reads that never wait for a writer (WAL), where a thread only adds its cost (a
+  quarter of a JSON document's request, a third of a cached page's). A page's first
+  rendering (it verifies the badge: about 10 ms of CPU) then holds the loop; in a thread
+  it would hold the GIL for as long, releasing it every 5 ms. On a database server every
+  route keeps its thread, so that the loop stays free while the server answers.
 
 Anything else is left to FastAPI untouched: other methods and paths, a parameter that does
 not validate, a route with other dependencies, and any exception the endpoint raises (a
@@ -67,7 +67,6 @@ class _Direct:
     headers: tuple[_Param, ...]
     session_name: str
     async_deps: tuple[tuple[str, Callable[..., Awaitable[Any]]], ...]
-    threaded: bool
 
 
 def _header_key(field: Any) -> str:
@@ -101,7 +100,7 @@ def _plain(dependant: Dependant) -> bool:
     )
 
 
-def direct_route(route: APIRoute, *, threaded: bool = True) -> _Direct | None:
+def direct_route(route: APIRoute) -> _Direct | None:
     """How to answer ``route`` directly, or None when only FastAPI can."""
     dependant = route.dependant
     if (
@@ -135,7 +134,6 @@ def direct_route(route: APIRoute, *, threaded: bool = True) -> _Direct | None:
         tuple(_Param(f.name, _header_key(f), f) for f in dependant.header_params),
         session_name,
         tuple(async_deps),
-        threaded,
     )
 
 
@@ -144,18 +142,11 @@ def _first_segment(path: str) -> str:
 
 
 class DirectRoutes:
-    """ASGI middleware answering the eligible GET routes of ``routers`` directly.
+    """ASGI middleware answering the eligible GET routes of ``routers`` directly."""
 
-    The routes of ``threaded`` routers (also listed in ``routers``) always run in a worker
-    thread; the others too, except on SQLite.
-    """
-
-    def __init__(
-        self, app: ASGIApp, *, routers: Iterable[APIRouter], threaded: Iterable[APIRouter] = ()
-    ) -> None:
+    def __init__(self, app: ASGIApp, *, routers: Iterable[APIRouter]) -> None:
         self.app = app
         self._routers = tuple(routers)
-        self._threaded = tuple(threaded)
         self._table: dict[str, list[_Direct]] | None = None
         self._inline: bool | None = None
         self.answered = 0
@@ -168,7 +159,7 @@ class DirectRoutes:
                 for route in router.routes:
                     if not isinstance(route, APIRoute) or route.path.startswith("/{"):
                         continue
-                    direct = direct_route(route, threaded=router in self._threaded)
+                    direct = direct_route(route)
                     if direct is not None:
                         table.setdefault(_first_segment(route.path), []).append(direct)
             self._table = table
@@ -221,8 +212,7 @@ class DirectRoutes:
             engine = getattr(app.state, "engine", None)
             self._inline = engine is not None and engine.dialect.name == "sqlite"
         try:
-            inline = self._inline and not direct.threaded
-            response = run() if inline else await to_thread.run_sync(run)
+            response = run() if self._inline else await to_thread.run_sync(run)
         except Exception:
             return None  # rendered by the full stack (problem handlers), run again there
         return response if isinstance(response, Response) else None
