@@ -10,6 +10,8 @@ BADGE_CLASS_IMAGE_PATH = "/ob2/badge-classes/{badge_class_id}/image.{extension}"
 ASSERTION_PATH = "/ob2/assertions/{award_id}"
 BAKED_IMAGE_PATH = "/ob2/assertions/{award_id}/baked.{extension}"
 BADGE_CLASS_VERSION_PATH = "/ob2/badge-classes/{badge_class_id}/versions/{version}"
+BADGE_CLASS_TRANSLATION_PATH = BADGE_CLASS_VERSION_PATH + "/{language}"
+"""A version's BadgeClass in one of its translations (``core.languages.language_url``)."""
 IMAGE_BLOB_PATH = "/ob2/images/{digest}.{extension}"
 SIGNED_ASSERTION_PATH = "/ob2/assertions/{award_id}/signed"
 SIGNED_BAKED_IMAGE_PATH = "/ob2/assertions/{award_id}/signed/baked.{extension}"
@@ -61,6 +63,11 @@ class PublicLinks:
     def badge_class_version(self, badge_class_id: UUID, version: str) -> str:
         return self.base_url + BADGE_CLASS_VERSION_PATH.format(
             badge_class_id=badge_class_id, version=version
+        )
+
+    def badge_class_translation(self, badge_class_id: UUID, version: str, language: str) -> str:
+        return self.base_url + BADGE_CLASS_TRANSLATION_PATH.format(
+            badge_class_id=badge_class_id, version=version, language=language
         )
 
     def image_blob(self, digest: str, media_type: str) -> str:
