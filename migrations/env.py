@@ -11,15 +11,33 @@ import_all_models()
 target_metadata = Base.metadata
 
 
+def _pragma(connection: Connection, statement: str) -> None:
+    """Run a pragma outside any transaction (inside one, SQLite ignores foreign_keys)."""
+    if connection.in_transaction():
+        connection.commit()
+    connection.connection.driver_connection.execute(statement)  # type: ignore[union-attr]
+
+
 def _run(connection: Connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # SQLite alters a table by rebuilding it: dropping the old one must neither cascade
+        # nor fail on the rows that reference it. Foreign keys are checked once at the end.
+        _pragma(connection, "PRAGMA foreign_keys=OFF")
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
-        render_as_batch=connection.dialect.name == "sqlite",
+        render_as_batch=sqlite,
         compare_type=True,
     )
     with context.begin_transaction():
         context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+            if broken:
+                raise RuntimeError(f"the migration broke foreign keys: {broken[:5]}")
+    if sqlite:
+        _pragma(connection, "PRAGMA foreign_keys=ON")
 
 
 def run_migrations_online() -> None:

@@ -61,14 +61,16 @@ def create_issuer(session: Session, tenant: Tenant, **overrides: Any) -> Issuer:
 def create_badge_class(
     session: Session, tenant: Tenant, settings: Settings, issuer_id: UUID, **overrides: Any
 ) -> BadgeClass:
-    data = {
+    fields = {
         "issuer_id": issuer_id,
         "name": "Sécurité et hygiène au travail",
         "description": "Applique les règles de sécurité et d'hygiène.",
         "criteria": {"narrative": "- Porte les EPI"},
+        "publish": True,
         **overrides,
     }
-    return badge_class_service.create(session, tenant.principal, BadgeClassCreate(**data), settings)
+    data = BadgeClassCreate(**fields)
+    return badge_class_service.create(session, tenant.principal, data, settings).badge_class
 
 
 def create_award(

@@ -31,6 +31,7 @@ def award(server: LiveServer) -> dict[str, object]:
                 "name": "Trier le courrier",
                 "description": "Trie et distribue le courrier.",
                 "criteria": {"narrative": "Observé."},
+                "publish": True,
             },
         ).json()
         body = {"badge_class_id": badge_class["id"], "recipient_email": "eli@example.org"}

@@ -84,6 +84,7 @@ def badge_class_factory(staff: LiveServer) -> Callable[[], str]:
                     "name": "Accueil du public",
                     "description": "Accueille les clients.",
                     "criteria": {"narrative": "Accueille."},
+                    "publish": True,
                 },
             )
         assert response.status_code == 201, response.text

@@ -66,6 +66,7 @@ class TestIdempotencyKey:
             "name": "Accueil",
             "description": "Accueille le public.",
             "criteria": {"narrative": "Accueille."},
+            "publish": True,
             "image": {"template": "nouveau"},
         }
         headers = {**tenant.headers, "Idempotency-Key": "k2"}
@@ -140,6 +141,7 @@ class TestIdempotencyKey:
             "name": "Accueil",
             "description": "Accueille le public.",
             "criteria": {"narrative": "Accueille."},
+            "publish": True,
         }
         headers["Idempotency-Key"] = "class-1"
         one = client.post("/api/v1/badge-classes", json=body, headers=headers).json()

@@ -138,6 +138,7 @@ def test_badge_class_text(
         "name": name,
         "description": "Accueille le public.",
         "criteria": {"narrative": "Observé."},
+        "publish": True,
         "tags": [tag],
         "alignments": [{"target_name": competency, "target_url": "https://c.example.org"}],
     }

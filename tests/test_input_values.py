@@ -7,8 +7,10 @@ from uuid import UUID
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from badgeforge.badge_classes.models import BadgeClassVersion
 from badgeforge.core.ob2 import format_datetime
 from badgeforge.settings import Settings
 from tests.factories import Tenant, create_award, create_badge_class, create_issuer, create_tenant
@@ -103,6 +105,7 @@ class TestStrictNumbers:
             "name": "Accueil",
             "description": "Accueille le public.",
             "criteria": {"narrative": "Observé."},
+            "publish": True,
             "expires_after_days": value,
         }
         created = client.post("/api/v1/badge-classes", json=body, headers=tenant.headers)
@@ -170,10 +173,19 @@ class TestStoredJson:
     ) -> None:
         issuer = create_issuer(session, tenant)
         row = create_badge_class(session, tenant, settings, issuer.id)
-        setattr(row, column, value)
+        version = session.scalars(
+            select(BadgeClassVersion).where(BadgeClassVersion.badge_class_id == row.id)
+        ).one()
+        if column == "image_template":
+            version.image_template = value
+            stored = "image_template"
+        else:
+            version.content = {**version.content, column: value}
+            stored = "content"
         session.commit()
         url = f"/api/v1/badge-classes/{row.id}"
-        self.assert_names_the_row(client.get(url, headers=tenant.headers), row.id, column, caplog)
+        response = client.get(url, headers=tenant.headers)
+        self.assert_names_the_row(response, version.id, stored, caplog)
         if column != "image_template":
             public = client.get(f"/ob2/badge-classes/{row.id}")
-            self.assert_names_the_row(public, row.id, column, caplog)
+            self.assert_names_the_row(public, version.id, stored, caplog)

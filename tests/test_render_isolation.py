@@ -44,6 +44,7 @@ def badge_image_url(server: LiveServer) -> str:
                 "name": "Sécurité",
                 "description": "Applique les règles.",
                 "criteria": {"narrative": "- Porte les EPI"},
+                "publish": True,
             },
         )
         assert badge_class.status_code == 201, badge_class.text

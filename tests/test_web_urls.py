@@ -80,6 +80,7 @@ def test_a_badge_class_with_an_accepted_criteria_url_can_be_awarded(
             "name": "Sécurité",
             "description": "Applique les consignes.",
             "criteria": {"url": url},
+            "publish": True,
         },
     )
     assert badge_class.status_code == 201, badge_class.text

@@ -40,6 +40,7 @@ def awards(server: LiveServer) -> dict[str, str]:
                 "name": "Accueillir un client",
                 "description": "Accueille et oriente un client.",
                 "criteria": {"narrative": "Observé en situation."},
+                "publish": True,
             },
         ).json()
         paths = {}

@@ -13,6 +13,7 @@ from badgeforge.audit.api import router as audit_router
 from badgeforge.awards.api import router as awards_router
 from badgeforge.badge_classes.api import router as badge_classes_router
 from badgeforge.badge_classes.api import templates_router
+from badgeforge.badge_classes.design_api import router as badge_class_design_router
 from badgeforge.batches.api import router as batches_router
 from badgeforge.caching import ConditionalRequests
 from badgeforge.class_templates.api import router as class_templates_router
@@ -120,6 +121,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         meta_router,
         issuers_router,
         badge_classes_router,
+        badge_class_design_router,
         templates_router,
         designs_router,
         class_templates_router,

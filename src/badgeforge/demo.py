@@ -60,9 +60,17 @@ def seed(session: Session, settings: Settings) -> Demo:
     issuer = _oldest(
         session, Issuer, Issuer.organisation_id == organisation.id, Issuer.name == DEMO_ISSUER
     ) or issuer_service.create(session, principal, _demo_issuer())
-    badge_class = _oldest(
-        session, BadgeClass, BadgeClass.issuer_id == issuer.id, BadgeClass.name == DEMO_BADGE_CLASS
-    ) or badge_class_service.create(session, principal, _demo_badge_class(issuer.id), settings)
+    badge_class = (
+        _oldest(
+            session,
+            BadgeClass,
+            BadgeClass.issuer_id == issuer.id,
+            BadgeClass.name == DEMO_BADGE_CLASS,
+        )
+        or badge_class_service.create(
+            session, principal, _demo_badge_class(issuer.id), settings
+        ).badge_class
+    )
     return Demo(organisation.id, issuer.id, badge_class.id, token, len(previous))
 
 
@@ -88,8 +96,10 @@ def _demo_badge_class(issuer_id: UUID) -> BadgeClassCreate:
     return BadgeClassCreate(
         issuer_id=issuer_id,
         name=DEMO_BADGE_CLASS,
-        description="La personne applique les règles de sécurité et d'hygiène de son "
-        "atelier, au quotidien et sans rappel.",
+        description="Avec ce badge, je montre que j'applique les règles de sécurité et "
+        "d'hygiène de mon atelier, au quotidien et sans rappel.",
+        audience="Toute personne qui travaille en atelier et a été sensibilisée à la santé "
+        "et à la sécurité au travail.",
         criteria=Criteria(
             narrative="Co-construit avec les travailleurs et les moniteurs d'atelier.\n\n"
             "- Porte les équipements de protection individuelle adaptés au poste\n"
@@ -104,11 +114,14 @@ def _demo_badge_class(issuer_id: UUID) -> BadgeClassCreate:
                 target_description="Compétence transversale : appliquer les règles "
                 "de sécurité, d'hygiène et de vie collective.",
                 target_framework="RECTEC (démo)",
-                target_code="C4",
+                target_code="C2",
             )
         ],
+        evidence_expectations="Photos de mon poste rangé, attestation de mon moniteur.",
+        endorsement_expectations="Mon moniteur d'atelier, un tuteur en entreprise.",
         tags=["sécurité", "hygiène", "atelier"],
         language="fr",
         expires_after_days=730,
         image=TemplateImage(template="ecusson", primary_colour="#1d4e89"),
+        publish=True,
     )

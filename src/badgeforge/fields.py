@@ -36,6 +36,8 @@ from pydantic_core import CoreSchema, PydanticCustomError
 from badgeforge.core.text import describe_character, forbidden_character
 
 _LANGUAGE_TAG = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$"
+LANGUAGE_TAG_PATTERN = _LANGUAGE_TAG
+"""A BCP 47 language tag (language, then up to three subtags)."""
 _E164 = r"^\+[1-9][0-9]{6,14}$"
 
 

@@ -15,6 +15,7 @@ def new_badge_class(client: TestClient, tenant: Tenant, issuer_id: str, **extra:
         "name": "Communiquer avec ses collègues",
         "description": "Échange les informations utiles avec l'équipe.",
         "criteria": {"narrative": "- Transmet une consigne", "url": "https://e.example/criteres"},
+        "publish": True,
         "alignments": [
             {
                 "target_name": "Communiquer",
@@ -68,7 +69,15 @@ class TestBadgeClassCrud:
         url = f"/api/v1/badge-classes/{badge_class['id']}"
         response = client.patch(url, json={"name": "Travailler en équipe"}, headers=tenant.headers)
         assert response.status_code == 200
-        assert "Travailler" in client.get(badge_class["image_svg_url"]).text
+        draft = response.json()
+        assert (draft["state"], draft["version_number"], draft["published_version"]) == (
+            "draft",
+            2,
+            1,
+        )
+        preview = client.get(draft["image_svg_url"], headers=tenant.headers)
+        assert "Travailler" in preview.text
+        assert "Travailler" not in client.get(badge_class["image_svg_url"]).text
 
     def test_required_fields_cannot_be_removed(self, client: TestClient, session: Session) -> None:
         tenant = create_tenant(session)
@@ -146,8 +155,11 @@ class TestBadgeClassImageUpload:
         body = response.json()
         assert body["image_media_type"] == "image/png"
         assert body["image"] is None
-        assert client.get(body["image_png_url"]).content == png
-        assert b"data:image/png;base64," in client.get(body["image_svg_url"]).content
+        assert client.get(body["image_png_url"], headers=tenant.headers).content == png
+        assert (
+            b"data:image/png;base64,"
+            in client.get(body["image_svg_url"], headers=tenant.headers).content
+        )
 
     def test_svg_upload_is_sanitised_and_rasterised(
         self, client: TestClient, session: Session
@@ -155,16 +167,18 @@ class TestBadgeClassImageUpload:
         tenant, badge_class_id = self.setup_class_for(client, session)
         response = self.upload(client, tenant, badge_class_id, HOSTILE_SVG)
         assert response.status_code == 200, response.text
-        svg = client.get(response.json()["image_svg_url"]).content
+        svg = client.get(response.json()["image_svg_url"], headers=tenant.headers).content
         for marker in (b"script", b"onload", b"onclick", b"foreignObject", b"evil", b"javascript"):
             assert marker not in svg
-        png = client.get(response.json()["image_png_url"]).content
+        png = client.get(response.json()["image_png_url"], headers=tenant.headers).content
         assert sniff_media_type(png) == "image/png"
 
     def test_accented_svg_text_survives(self, client: TestClient, session: Session) -> None:
         tenant, badge_class_id = self.setup_class_for(client, session)
         response = self.upload(client, tenant, badge_class_id, SAFE_SVG)
-        assert "Sécurité" in client.get(response.json()["image_svg_url"]).text
+        assert (
+            "Sécurité" in client.get(response.json()["image_svg_url"], headers=tenant.headers).text
+        )
 
     def test_entities_are_refused(self, client: TestClient, session: Session) -> None:
         tenant, badge_class_id = self.setup_class_for(client, session)

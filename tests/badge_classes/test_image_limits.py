@@ -65,6 +65,7 @@ def new_badge_class(client: TestClient, tenant: Tenant, issuer_id: str, **extra:
         "name": "Sécurité au travail",
         "description": "Applique les règles de sécurité.",
         "criteria": {"narrative": "- Porte les EPI"},
+        "publish": True,
         **extra,
     }
     return client.post("/api/v1/badge-classes", json=body, headers=tenant.headers)
@@ -129,4 +130,5 @@ def test_a_render_past_the_timeout_is_stopped_and_the_next_upload_works(
     assert time.monotonic() - started < 1.5
     honest = upload(client, tenant, path, SAFE_SVG)
     assert honest.status_code == 200, honest.text
-    assert client.get(honest.json()["image_png_url"]).content.startswith(b"\x89PNG")
+    preview = client.get(honest.json()["image_png_url"], headers=tenant.headers)
+    assert preview.content.startswith(b"\x89PNG")

@@ -110,6 +110,10 @@ def _issue_body(body: dict[str, Any], seeded: dict[str, Any]) -> dict[str, Any] 
 def _realistic_body(label: str, body: dict[str, Any], seeded: dict[str, Any]) -> Any:
     if label == "POST /credentials/issue":
         return _issue_body(body, seeded)
+    if label == "POST /api/v1/badge-classes":
+        # Published (so the run can award it) with a short image title (a generated name is
+        # often too long to be drawn readably, which the design refuses).
+        return {**body, **seeded}
     if all(
         _is_uuid(body.get(name)) if name.endswith("_id") else isinstance(body.get(name), dict)
         for name in seeded
@@ -145,6 +149,10 @@ def after_call(context: Any, case: Any, response: Any) -> None:
     with open(record, "a", encoding="utf-8") as file:
         file.write(json.dumps(line) + "\n")
 
+
+LEVEL_RULE = re.compile(r"^'level' \d+ does not exist: this badge class has")
+"""An award's ``level`` must be one of its badge class's levels: a refusal that depends on
+the badge class, not on the request's shape. ``tests/badge_classes/test_workflow.py``."""
 
 CLOCK_RULES = ("'issued_on' cannot be in the future.", "'expires' must be after 'issued_on'.")
 """Refusals no JSON Schema can state (they depend on the clock or compare two fields); the
@@ -210,6 +218,8 @@ def filter_failure(context: Any, failure: Any, case: Any, response: Any) -> bool
     if response.status_code == 400:
         return problem.get("detail") not in PAGINATION_RULES
     if problem.get("detail") in CLOCK_RULES:
+        return False
+    if LEVEL_RULE.match(str(problem.get("detail"))):
         return False
     if problem.get("type") == "/problems/invalid-image" and problem.get("check") in DESIGN_CHECKS:
         return False

@@ -56,9 +56,27 @@ def seed(client: httpx.Client) -> dict[str, Any]:
                 "name": "Sécurité au poste",
                 "description": "Applique les consignes de sécurité.",
                 "criteria": {"narrative": "Porte les équipements de protection."},
+                "publish": True,
             },
         )
     )
+    # Badge classes where each workflow action is possible (the run's own are published or
+    # drafts at random): one draft to submit, one to publish, one in review to send back.
+    designs = {
+        action: _created(
+            client.post(
+                "/api/v1/badge-classes",
+                json={
+                    "issuer_id": issuer["id"],
+                    "name": f"Conception ({action})",
+                    "description": "Un badge en cours de conception.",
+                    "criteria": {"narrative": "À définir avec les travailleurs."},
+                },
+            )
+        )
+        for action in ("submit", "publish", "return")
+    }
+    _created(client.post(f"/api/v1/badge-classes/{designs['return']['id']}/submit"))
     award, revocable = (
         _created(
             client.post(
@@ -142,10 +160,17 @@ def seed(client: httpx.Client) -> dict[str, Any]:
             )
         },
         "POST /api/v1/webhook-deliveries/{delivery_id}/redeliver": {"delivery_id": delivery["id"]},
+        **{
+            f"POST /api/v1/badge-classes/{{badge_class_id}}/{action}": {
+                "badge_class_id": design["id"]
+            }
+            for action, design in designs.items()
+        },
         "GET /api/v1/award-batches/{batch_id}": {"batch_id": batch["id"]},
         "POST /api/v1/award-batches/{batch_id}/cancel": {"batch_id": batch["id"]},
     }
     body = {
+        "POST /api/v1/badge-classes": {"publish": True, "image": {"title": "Badge"}},
         "POST /api/v1/awards": {"badge_class_id": badge_class["id"]},
         "POST /api/v1/award-batches": {"badge_class_id": badge_class["id"]},
         "POST /credentials/issue": {"credential": CREDENTIAL, "issuerId": issuer["id"]},

@@ -39,6 +39,7 @@ def create_badge_class(server: LiveServer, issuer_id: str, **options: Any) -> Do
         "name": "Sécurité et hygiène au travail",
         "description": "Applique les règles de sécurité et d'hygiène de l'atelier.",
         "criteria": {"narrative": "- Porte les EPI\n- Range son poste"},
+        "publish": True,
         "alignments": [
             {
                 "target_name": "Respecter les règles",

@@ -25,6 +25,7 @@ from sqlalchemy import select
 
 from badgeforge.__main__ import main
 from badgeforge.awards.models import Award
+from badgeforge.badge_classes import service as badge_classes
 from badgeforge.badge_classes.models import BadgeClass
 from badgeforge.core.identity import hash_identity
 from badgeforge.core.ob3_schema import schema_errors
@@ -227,6 +228,7 @@ def backfilled(server: tuple[str, LiveServer, str, Path], badge_class_id: str) -
         record = Award(
             organisation_id=badge_class.organisation_id,
             badge_class_id=badge_class.id,
+            badge_class_version_id=badge_classes.awardable(session, badge_class).id,
             recipient_email=email,
             salt=salt,
             identity_hash=hash_identity(email, salt),

@@ -81,6 +81,9 @@ def edit_badge_class(server: LiveServer, badge_class_id: str) -> None:
             files={"file": ("badge.png", png_bytes(300, 300), "image/png")},
         )
         assert response.status_code == 200, response.text
+        response = client.post(f"/api/v1/badge-classes/{badge_class_id}/publish")
+        assert response.status_code == 200, response.text
+        assert response.json()["published_version"] == 2
 
 
 def test_edits_and_a_new_base_url_leave_earlier_awards_byte_for_byte(

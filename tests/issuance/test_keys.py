@@ -153,6 +153,7 @@ def full_flow(client: httpx.Client) -> None:
                 "name": "Accueil du public",
                 "description": "Accueille les clients.",
                 "criteria": {"narrative": "Accueille."},
+                "publish": True,
             },
         ).json()
         body = {"badge_class_id": badge_class["id"], "recipient_email": "x@example.org"}

@@ -135,6 +135,7 @@ def badge_urls(server: BadgeServer) -> dict[str, str]:
             "description": "Ran the OB 2.0 validator offline.",
             "image": image,
             "criteria": {"narrative": "Make the oracle both pass and fail."},
+            "publish": True,
             "issuer": issuer,
         },
     )

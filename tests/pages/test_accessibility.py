@@ -47,6 +47,7 @@ def pages(server: LiveServer) -> dict[str, str]:
                 "name": "Sécurité et hygiène au travail",
                 "description": "Applique les règles de sécurité et d'hygiène de l'atelier.",
                 "criteria": {"narrative": "- Porte les EPI\n- Range son poste"},
+                "publish": True,
                 "alignments": [
                     {
                         "target_name": "Respecter les règles",

@@ -36,6 +36,7 @@ def badge_class_id(server: LiveServer) -> str:
                 "name": "Sécurité et hygiène au travail",
                 "description": "Applique les règles de sécurité et d'hygiène de l'atelier.",
                 "criteria": {"narrative": "- Porte les EPI\n- Range son poste"},
+                "publish": True,
                 "alignments": [
                     {
                         "target_name": "Respecter les règles",

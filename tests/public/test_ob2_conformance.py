@@ -103,6 +103,7 @@ def test_uploaded_png_design_and_issuer_logo_are_valid(server: LiveServer) -> No
                 "name": "Travailler en équipe",
                 "description": "Coopère avec ses collègues.",
                 "criteria": {"url": "https://ime.example.fr/criteres/equipe"},
+                "publish": True,
             },
         ).json()
         upload = client.put(

@@ -87,6 +87,10 @@ class TestUploadedPngIsRebuilt:
         badge_class = create_badge_class(session, tenant, settings, issuer.id)
         hostile, clean = hostile_png()
         upload(client, tenant, f"/api/v1/badge-classes/{badge_class.id}/image", hostile)
+        publish = client.post(
+            f"/api/v1/badge-classes/{badge_class.id}/publish", headers=tenant.headers
+        )
+        assert publish.status_code == 200, publish.text
         award = create_award(session, tenant, settings, badge_class.id)
         return client, str(badge_class.id), str(award.id), clean
 

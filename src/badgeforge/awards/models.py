@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from badgeforge.db import Base, UTCDateTime, utcnow
@@ -18,6 +18,12 @@ class Award(OrganisationOwned, Base):
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
     badge_class_id: Mapped[UUID] = mapped_column(ForeignKey("badge_class.id"), index=True)
+    badge_class_version_id: Mapped[UUID] = mapped_column(
+        ForeignKey("badge_class_version.id"), index=True
+    )
+    """The published version of the badge class this award was made of."""
+    level: Mapped[int | None] = mapped_column(Integer)
+    """The mastery level reached (1 = the badge class's first level), if it has levels."""
     recipient_email: Mapped[str] = mapped_column(String(320), index=True)
     salt: Mapped[str] = mapped_column(String(64))
     identity_hash: Mapped[str] = mapped_column(String(140))

@@ -17,4 +17,5 @@ def to_record(award: Award) -> AwardRecord:
         evidence=stored_evidence(award),
         revoked=award.revoked_at is not None,
         revocation_reason=award.revocation_reason,
+        level=award.level,
     )

@@ -2,14 +2,31 @@
 
 from dataclasses import asdict
 from datetime import datetime
-from typing import Any, Self
+from typing import Annotated, Any, Self
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    TypeAdapter,
+    model_validator,
+)
 
 from badgeforge.awards.models import Award
 from badgeforge.core.records import Evidence
-from badgeforge.fields import Email, Markdown, Name, RequestModel, ShortText, Timestamp, WebUrl
+from badgeforge.fields import (
+    Email,
+    Markdown,
+    Name,
+    RequestModel,
+    ShortText,
+    Timestamp,
+    WebUrl,
+    json_integer,
+)
 from badgeforge.issuance.models import IssuedAward, ProofFormat
 from badgeforge.public.links import PublicLinks
 from badgeforge.stored import STORED_RECORDS, load
@@ -21,6 +38,10 @@ def stored_evidence(award: Award) -> tuple[Evidence, ...]:
     """The award's evidence column as records (CorruptStoredData if its shape drifted)."""
     items = load(STORED_EVIDENCE, award.evidence, table="award", column="evidence", row_id=award.id)
     return tuple(items)
+
+
+Level = Annotated[int, Strict(), Field(ge=1, le=10), BeforeValidator(json_integer)]
+"""A mastery level number, 1 for a badge class's first (lowest) level."""
 
 
 class EvidenceItem(RequestModel):
@@ -83,6 +104,11 @@ class AwardCreate(RequestModel):
     )
     narrative: Markdown | None = None
     evidence: list[EvidenceItem] = Field(default_factory=list, max_length=20)
+    level: Level | None = Field(
+        default=None,
+        description="The mastery level reached, 1 for the badge class's first level "
+        "(published in OB 3.0 as the credential's `result`).",
+    )
     ob3_proof: ProofFormat | None = Field(
         default=None,
         description="Which OB 3.0 proof the award presents first (its baked OB 3.0 images): "
@@ -104,6 +130,8 @@ PUBLIC = f"http://localhost:8000/ob2/assertions/{AWARD_ID}"
 READ_EXAMPLE: dict[str, Any] = {
     "id": AWARD_ID,
     "badge_class_id": "0b9d5f7e-2c4a-4e8b-8f1d-6a3c9e2b7d40",
+    "badge_class_version_id": "5d1e7a3c-9b2f-4c6d-8e0a-1f3b5d7c9e2a",
+    "level": None,
     "recipient_email": "camille.martin@example.org",
     "recipient_identity": "sha256$8f0c4d8e3c1a5b7e9d2f6a4c8b0e1d3f5a7c9e2b4d6f8a0c1e3b5d7f9a2c4e6b",
     "issued_on": "2026-11-26T10:00:00Z",
@@ -193,6 +221,8 @@ class AwardRead(BaseModel):
 
     id: UUID
     badge_class_id: UUID
+    badge_class_version_id: UUID = Field(description="The badge class version it was made of.")
+    level: int | None = Field(description="The mastery level reached, if any.")
     recipient_email: str
     recipient_identity: str = Field(description="sha256$… of the lower-cased email + salt.")
     issued_on: datetime
@@ -214,6 +244,8 @@ class AwardRead(BaseModel):
         return cls(
             id=award.id,
             badge_class_id=award.badge_class_id,
+            badge_class_version_id=award.badge_class_version_id,
+            level=award.level,
             recipient_email=award.recipient_email,
             recipient_identity=award.identity_hash,
             issued_on=award.issued_on,

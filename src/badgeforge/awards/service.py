@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 from badgeforge.awards.models import Award
 from badgeforge.awards.records import to_record
 from badgeforge.awards.schemas import AwardCreate
+from badgeforge.badge_classes import service as badge_classes
+from badgeforge.badge_classes.content import stored_content
 from badgeforge.badge_classes.service import BadgeClassRepository
 from badgeforge.core.identity import hash_identity, normalise_email
 from badgeforge.core.keys import KeyVault
@@ -58,11 +60,20 @@ def award(
     badge_class = BadgeClassRepository(session, principal).get(
         data.badge_class_id, lock=RowLock.KEY_SHARE
     )
-    issued_on, expires = _dates(data, badge_class.expires_after_days, utcnow())
+    version = badge_classes.awardable(session, badge_class)
+    content = stored_content(version.content, version_id=version.id)
+    if data.level is not None and data.level > len(content.levels):
+        raise UnprocessableContent(
+            f"'level' {data.level} does not exist: this badge class has "
+            f"{len(content.levels) or 'no'} level(s)."
+        )
+    issued_on, expires = _dates(data, content.expires_after_days, utcnow())
     email = normalise_email(data.recipient_email)
     salt = secrets.token_hex(16)
     record = Award(
         badge_class_id=badge_class.id,
+        badge_class_version_id=version.id,
+        level=data.level,
         recipient_email=email,
         salt=salt,
         identity_hash=hash_identity(email, salt),

@@ -8,12 +8,14 @@ from fastapi.responses import JSONResponse
 
 from badgeforge.audit.service import record as audit
 from badgeforge.badge_classes import service
+from badgeforge.badge_classes.models import BadgeClassState
 from badgeforge.badge_classes.schemas import (
     BadgeClassCreate,
     BadgeClassRead,
     BadgeClassUpdate,
     BadgeTemplateRead,
 )
+from badgeforge.badge_classes.service import Designed
 from badgeforge.contract import IMAGE_UPLOAD, body_link, links
 from badgeforge.db import SessionDep
 from badgeforge.deps import LinksDep, SettingsDep
@@ -33,6 +35,7 @@ from badgeforge.problems import (
     Unauthorized,
     problem_responses,
 )
+from badgeforge.public.links import PublicLinks
 from badgeforge.ratelimit import API_RATE_LIMIT
 from badgeforge.security import ManageAccess, ReadAccess
 
@@ -40,6 +43,15 @@ AWARD_IT = {
     "links": {"CreateAward": body_link("badge_class_id", "create_award_api_v1_awards_post")}
 }
 """OpenAPI links of a response that is a badge class: to awarding it."""
+
+
+def read(
+    designed: Designed, links: PublicLinks, response: Response | None = None
+) -> BadgeClassRead:
+    if response is not None:
+        set_etag(response, designed.badge_class.id, designed.badge_class.version)
+    return BadgeClassRead.from_model(designed.badge_class, designed.version, links)
+
 
 router = APIRouter(
     prefix="/api/v1/badge-classes",
@@ -88,17 +100,20 @@ def create_badge_class(
     settings: SettingsDep,
     idempotency_key: IdempotencyKey = None,
 ) -> BadgeClassRead | JSONResponse:
-    """Create a badge class: what it recognises, its criteria and competency alignments.
+    """Create a badge class from its design matrix: who it is for, what it recognises, the
+    criteria, the evidence and endorsements expected, alignments, levels, translations.
 
-    The image is generated from a template with the badge's name; upload your own design
-    afterwards with `PUT /api/v1/badge-classes/{id}/image`. Needs the `manage` scope.
-    An `Idempotency-Key` makes retries safe.
+    It starts as a **draft** (version 1) to co-design, review, then publish; send
+    `"publish": true` to publish it at once. The image is generated from a template with
+    the badge's name; upload your own design with `PUT /api/v1/badge-classes/{id}/image`.
+    Needs the `manage` scope. An `Idempotency-Key` makes retries safe.
     """
 
     def create() -> BadgeClassRead:
-        badge_class = service.create(session, principal, body, settings)
+        designed = service.create(session, principal, body, settings)
+        badge_class = designed.badge_class
         audit(session, principal, "badge_class.create", "badge_class", badge_class.id)
-        return BadgeClassRead.from_model(badge_class, links)
+        return read(designed, links)
 
     return idempotent(
         request,
@@ -122,10 +137,15 @@ def list_badge_classes(
         str | None,
         Query(min_length=1, max_length=200, description="Only names containing this (any case)."),
     ] = None,
+    state: Annotated[
+        BadgeClassState | None, Query(description="Only badge classes in this state.")
+    ] = None,
 ) -> Page[BadgeClassRead]:
-    """List your organisation's badge classes, oldest first; follow `next` for the next page."""
-    found = service.list_badge_classes(session, principal, page, issuer_id, name=name)
-    items = [BadgeClassRead.from_model(row, links) for row in found.rows]
+    """List your organisation's badge classes (their newest version), oldest first; follow
+    `next` for the next page."""
+    found = service.list_badge_classes(session, principal, page, issuer_id, name=name, state=state)
+    newest = service.latest_versions(session, list(found.rows))
+    items = [BadgeClassRead.from_model(row, newest[row.id], links) for row in found.rows]
     return Page.of(items, found, page)
 
 
@@ -141,18 +161,16 @@ def get_badge_class(
     links: LinksDep,
     response: Response,
 ) -> BadgeClassRead:
-    """Read one badge class of your organisation; its `ETag` is the version to send in
-    `If-Match` when you update it."""
-    badge_class = service.get(session, principal, badge_class_id)
-    set_etag(response, badge_class.id, badge_class.version)
-    return BadgeClassRead.from_model(badge_class, links)
+    """Read one badge class of your organisation with its newest version; its `ETag` is what
+    to send in `If-Match` when you change it."""
+    return read(service.get(session, principal, badge_class_id), links, response)
 
 
 @router.patch(
     "/{badge_class_id}",
     summary="Update a badge class",
     responses={
-        **problem_responses(NotFound, InvalidBadgeImage, PreconditionFailed),
+        **problem_responses(NotFound, InvalidBadgeImage, PreconditionFailed, Conflict),
         200: {"headers": ETAG_HEADER, **AWARD_IT},
     },
 )
@@ -166,18 +184,17 @@ def update_badge_class(
     response: Response,
     if_match: IfMatch = None,
 ) -> BadgeClassRead:
-    """Change some fields. Hosted badges show the change at once, for past awards too.
+    """Change fields of the design matrix. A draft changes in place; a published badge
+    class gets a new draft version (awards keep being made of the published one until the
+    draft is published). A badge class in review or archived cannot be changed (`409`).
 
-    Send the `ETag` of the version you edited in `If-Match`: if someone changed the badge
-    class since, nothing is changed and the answer is `412` (without it, last write wins).
+    Send the `ETag` you read in `If-Match`: if someone changed the badge class since,
+    nothing is changed and the answer is `412` (without it, last write wins).
     """
-    badge_class = service.update(
-        session, principal, badge_class_id, body, settings, if_match=if_match
-    )
+    designed = service.update(session, principal, badge_class_id, body, settings, if_match=if_match)
     fields = sorted(body.model_dump(exclude_unset=True))
-    audit(session, principal, "badge_class.update", "badge_class", badge_class.id, fields=fields)
-    set_etag(response, badge_class.id, badge_class.version)
-    return BadgeClassRead.from_model(badge_class, links)
+    audit(session, principal, "badge_class.update", "badge_class", badge_class_id, fields=fields)
+    return read(designed, links, response)
 
 
 @router.delete(
@@ -196,7 +213,12 @@ def delete_badge_class(badge_class_id: UUID, session: SessionDep, principal: Man
     "/{badge_class_id}/image",
     summary="Upload the badge image",
     openapi_extra=IMAGE_UPLOAD,
-    responses={**problem_responses(NotFound, InvalidBadgeImage, PayloadTooLarge), 200: AWARD_IT},
+    responses={
+        **problem_responses(
+            NotFound, InvalidBadgeImage, PayloadTooLarge, Conflict, PreconditionFailed
+        ),
+        200: {"headers": ETAG_HEADER, **AWARD_IT},
+    },
 )
 def upload_badge_class_image(
     badge_class_id: UUID,
@@ -204,18 +226,23 @@ def upload_badge_class_image(
     principal: ManageAccess,
     links: LinksDep,
     settings: SettingsDep,
+    response: Response,
     file: UploadFile = File(description="A PNG or SVG image (the type is read from the content)."),
+    if_match: IfMatch = None,
 ) -> BadgeClassRead:
     """Replace the badge image with your own PNG or SVG design.
 
     The type is sniffed from the bytes. SVG is sanitised (no scripts, event handlers,
     foreignObject, external references or entities) and also rasterised to PNG; a PNG also
-    gets an SVG form, so every award can be baked in both formats.
+    gets an SVG form, so every award can be baked in both formats. Like any edit, it goes
+    to the draft (a published badge class gets a new draft version).
     """
     data = read_upload(file, settings.max_image_bytes)
-    badge_class = service.set_image(session, principal, badge_class_id, data, settings)
-    audit(session, principal, "badge_class.image", "badge_class", badge_class.id)
-    return BadgeClassRead.from_model(badge_class, links)
+    designed = service.set_image(
+        session, principal, badge_class_id, data, settings, if_match=if_match
+    )
+    audit(session, principal, "badge_class.image", "badge_class", badge_class_id)
+    return read(designed, links, response)
 
 
 @templates_router.get("", summary="List badge templates")

@@ -1,160 +1,127 @@
-"""Request and response shapes of the badge class API."""
+"""Request and response shapes of the badge class API (content: ``content.py``)."""
 
-from dataclasses import asdict
 from datetime import datetime
-from typing import Annotated, Any, Self, TypeVar
+from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, model_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from badgeforge.badge_classes.models import BadgeClass
-from badgeforge.core import records
+from badgeforge.badge_classes.content import (
+    AchievementType,
+    Alignment,
+    BadgeClassContent,
+    Code,
+    Criteria,
+    Level,
+    Translation,
+    Translations,
+    stored_content,
+)
+from badgeforge.badge_classes.models import (
+    BadgeClass,
+    BadgeClassChange,
+    BadgeClassState,
+    BadgeClassVersion,
+)
+from badgeforge.designs.schemas import TemplateImage
 from badgeforge.fields import (
-    TEXT_PATTERN,
     Days,
     LanguageTag,
     Markdown,
     Name,
     PartialUpdate,
-    RequestModel,
-    SchemaPattern,
     ShortText,
     Tag,
-    WebUrl,
 )
 from badgeforge.issuance.models import ProofFormat
-from badgeforge.public.links import PublicLinks
-from badgeforge.stored import STORED_RECORDS, load
+from badgeforge.public.links import MEDIA_TYPES, PublicLinks
+from badgeforge.stored import load
 
-T = TypeVar("T")
-Code = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=64),
-    SchemaPattern(TEXT_PATTERN),
-]
-Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+__all__ = ["Alignment", "Criteria", "Level", "TemplateImage", "Translation"]
 
-
-class Alignment(RequestModel):
-    """A competency framework item the badge is aligned to (RECTEC, RNCP block…)."""
-
-    target_name: Name = Field(description="Name of the competency, e.g. 'Communiquer'.")
-    target_url: WebUrl = Field(description="URL describing the competency.")
-    target_description: ShortText | None = None
-    target_framework: Name | None = Field(default=None, description="e.g. 'RECTEC'.")
-    target_code: Code | None = Field(default=None, description="e.g. 'C1' or 'RNCP35669BC01'.")
-
-
-class Criteria(RequestModel):
-    """What one must show to earn the badge: a Markdown narrative, a URL, or both."""
-
-    model_config = ConfigDict(
-        json_schema_extra={
-            "anyOf": [
-                {"required": ["narrative"], "properties": {"narrative": {"type": "string"}}},
-                {"required": ["url"], "properties": {"url": {"type": "string"}}},
-            ]
-        }
-    )
-
-    narrative: Markdown | None = None
-    url: WebUrl | None = None
-
-    @model_validator(mode="after")
-    def _one_of(self) -> Self:
-        if not self.narrative and not self.url:
-            raise ValueError("give a criteria narrative, a criteria URL, or both")
-        return self
-
-
-class TemplateImage(RequestModel):
-    """Generate the badge image from a design in ``badge_templates/`` with the badge's name."""
-
-    template: str = Field(
-        default="medaillon",
-        max_length=63,
-        pattern=r"^[a-z0-9][a-z0-9-]{0,62}$",
-        description="A name from GET /api/v1/badge-templates.",
-    )
-    primary_colour: Colour = "#1d4e89"
-    secondary_colour: Colour = "#f2a541"
-
-
-STORED_ALIGNMENTS = TypeAdapter(list[records.Alignment], config=STORED_RECORDS)
-STORED_TAGS = TypeAdapter(list[str])
 STORED_TEMPLATE = TypeAdapter(TemplateImage | None)
 
 
-def stored_alignments(badge_class: BadgeClass) -> tuple[records.Alignment, ...]:
-    """The alignments column as records (CorruptStoredData if its shape drifted)."""
-    items = _load(STORED_ALIGNMENTS, badge_class, "alignments", badge_class.alignments)
-    return tuple(items)
-
-
-def stored_tags(badge_class: BadgeClass) -> tuple[str, ...]:
-    """The tags column, checked (CorruptStoredData if its shape drifted)."""
-    tags = _load(STORED_TAGS, badge_class, "tags", badge_class.tags)
-    return tuple(tags)
-
-
-def stored_template(badge_class: BadgeClass) -> TemplateImage | None:
+def stored_template(version: BadgeClassVersion) -> TemplateImage | None:
     """The template the image was generated from, if any (CorruptStoredData if it drifted)."""
-    return _load(STORED_TEMPLATE, badge_class, "image_template", badge_class.image_template or None)
-
-
-def _load(adapter: TypeAdapter[T], badge_class: BadgeClass, column: str, value: Any) -> T:
-    return load(adapter, value, table="badge_class", column=column, row_id=badge_class.id)
+    return load(
+        STORED_TEMPLATE,
+        version.image_template or None,
+        table="badge_class_version",
+        column="image_template",
+        row_id=version.id,
+    )
 
 
 EXAMPLE: dict[str, Any] = {
     "issuer_id": "6f1c2a8e-3b7d-4c1e-9a55-0d2b8f3e4a10",
     "name": "Sécurité et hygiène au travail",
-    "description": "Applique les règles de sécurité et d'hygiène de l'atelier.",
+    "description": "Avec ce badge, je rends visible que j'applique les règles de sécurité "
+    "et d'hygiène de l'atelier.",
+    "audience": "Toute personne sensibilisée à la santé et à la sécurité au travail.",
     "criteria": {
-        "narrative": "- Porte les équipements de protection adaptés\n"
-        "- Range son poste de travail en fin de journée"
+        "narrative": "- Je porte les équipements de protection adaptés\n"
+        "- Je range mon poste de travail en fin de journée"
     },
+    "evidence_expectations": "Photos de mon poste rangé, attestation de mon tuteur.",
+    "endorsement_expectations": "Mon éducateur, mon tuteur en entreprise.",
+    "achievement_type": "Competency",
     "alignments": [
         {
-            "target_name": "Respecter les règles",
-            "target_url": "https://rectec.example.org/competences/respecter-les-regles",
+            "target_name": "Prendre en compte les règles",
+            "target_url": "https://rectec.example.org/competences/C2",
             "target_framework": "RECTEC",
-            "target_code": "C4",
+            "target_code": "C2",
         }
+    ],
+    "levels": [
+        {"name": "Cercle 1 : j'identifie les règles"},
+        {"name": "Cercle 2 : j'applique les règles"},
     ],
     "tags": ["sécurité", "hygiène"],
     "language": "fr",
+    "translations": {
+        "en": {
+            "name": "Health and safety at work",
+            "description": "With this badge, I show that I follow the workshop's safety rules.",
+        },
+        "fr-x-falc": {
+            "name": "Sécurité et hygiène au travail",
+            "description": "Je connais les règles de sécurité. Je les respecte.",
+        },
+    },
     "expires_after_days": 730,
     "image": {"template": "medaillon", "primary_colour": "#1d4e89", "secondary_colour": "#f2a541"},
+    "publish": False,
 }
 
 
-class BadgeClassCreate(RequestModel):
-    """A new badge class. Without ``image``, the image comes from the default template."""
+class BadgeClassCreate(BadgeClassContent):
+    """A new badge class: a draft (version 1) unless ``publish`` is true.
+
+    Without ``image``, the image comes from the default template.
+    """
 
     model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE]})
 
     issuer_id: UUID
-    name: Name
-    description: Markdown
-    criteria: Criteria
-    alignments: list[Alignment] = Field(default_factory=list, max_length=50)
-    tags: list[Tag] = Field(default_factory=list, max_length=30)
-    language: LanguageTag = "fr"
-    expires_after_days: Days | None = Field(
-        default=None, description="Awards expire this many days after issue."
-    )
     image: TemplateImage = Field(default_factory=TemplateImage)
-    ob3_proof: ProofFormat | None = Field(
-        default=None,
-        description="OB 3.0 proof its awards present first; null follows the issuer's choice.",
+    publish: bool = Field(
+        default=False,
+        description="Publish version 1 at once (skipping review), so it can be awarded.",
     )
+
+    def content(self) -> BadgeClassContent:
+        """The design matrix of this request."""
+        return BadgeClassContent.model_validate(
+            self.model_dump(exclude={"issuer_id", "image", "publish"})
+        )
 
 
 class BadgeClassUpdate(PartialUpdate):
-    """Fields to change; absent fields stay as they are."""
+    """Fields of the design matrix to change; absent fields stay as they are."""
 
-    required_fields = ("name", "description", "criteria", "language")
+    required_fields = ("name", "description", "criteria", "language", "achievement_type")
 
     model_config = ConfigDict(
         json_schema_extra={"examples": [{"tags": ["sécurité"], "expires_after_days": None}]},
@@ -162,82 +129,222 @@ class BadgeClassUpdate(PartialUpdate):
 
     name: Name | None = None
     description: Markdown | None = None
+    audience: Markdown | None = None
     criteria: Criteria | None = None
+    evidence_expectations: Markdown | None = None
+    endorsement_expectations: Markdown | None = None
+    achievement_type: AchievementType | None = None
+    human_code: Code | None = None
+    field_of_study: ShortText | None = None
+    specialization: ShortText | None = None
     alignments: list[Alignment] | None = Field(default=None, max_length=50)
+    levels: list[Level] | None = Field(default=None, max_length=10)
     tags: list[Tag] | None = Field(default=None, max_length=30)
     language: LanguageTag | None = None
+    translations: Translations | None = None
     expires_after_days: Days | None = None
-    image: TemplateImage | None = Field(
-        default=None, description="Re-generate the image from a template."
-    )
     ob3_proof: ProofFormat | None = Field(
         default=None,
         description="OB 3.0 proof its awards present first; null follows the issuer's choice.",
     )
+    image: TemplateImage | None = Field(
+        default=None, description="Re-generate the image from a template."
+    )
+
+    def applied_to(self, content: BadgeClassContent) -> BadgeClassContent:
+        """``content`` with these changes, validated as a whole."""
+        changes = self.model_dump(exclude_unset=True, exclude={"image"})
+        merged = {**content.model_dump(), **changes}
+        for key in ("alignments", "levels", "tags", "translations"):
+            if merged.get(key) is None:
+                merged.pop(key, None)
+        return BadgeClassContent.model_validate(merged)
 
 
+_ID = "0b9d5f7e-2c4a-4e8b-8f1d-6a3c9e2b7d40"
+_HOSTED = f"http://localhost:8000/ob2/badge-classes/{_ID}"
 READ_EXAMPLE: dict[str, Any] = {
-    "id": "0b9d5f7e-2c4a-4e8b-8f1d-6a3c9e2b7d40",
-    **{key: value for key, value in EXAMPLE.items() if key != "image"},
+    "id": _ID,
+    **{key: value for key, value in EXAMPLE.items() if key not in {"image", "publish"}},
     "criteria": {"narrative": EXAMPLE["criteria"]["narrative"], "url": None},
+    "human_code": None,
+    "field_of_study": None,
+    "specialization": None,
+    "ob3_proof": None,
+    "state": "draft",
+    "version_number": 1,
+    "published_version": None,
     "image": EXAMPLE["image"],
     "image_media_type": "image/svg+xml",
-    "image_png_url": "http://localhost:8000/ob2/badge-classes/0b9d5f7e-2c4a-4e8b-8f1d-6a3c9e2b7d40/image.png",
-    "image_svg_url": "http://localhost:8000/ob2/badge-classes/0b9d5f7e-2c4a-4e8b-8f1d-6a3c9e2b7d40/image.svg",
-    "public_url": "http://localhost:8000/ob2/badge-classes/0b9d5f7e-2c4a-4e8b-8f1d-6a3c9e2b7d40",
-    "ob3_proof": None,
+    "image_png_url": f"{_HOSTED}/image.png",
+    "image_svg_url": f"{_HOSTED}/image.svg",
+    "public_url": _HOSTED,
     "created_at": "2026-11-26T10:00:00Z",
     "updated_at": "2026-11-26T10:00:00Z",
 }
 
 
-class BadgeClassRead(BaseModel):
-    """A badge class with its public URLs."""
+def _image_url(
+    badge_class: BadgeClass, version: BadgeClassVersion, links: PublicLinks, extension: str
+) -> str:
+    """The public image of a published version; the private preview of a draft's."""
+    if version.published_at is not None and version.number == badge_class.published_number:
+        return links.badge_class_image(badge_class.id, MEDIA_TYPES[extension])
+    return (
+        f"{links.base_url}/api/v1/badge-classes/{badge_class.id}"
+        f"/versions/{version.number}/image.{extension}"
+    )
+
+
+class BadgeClassRead(BadgeClassContent):
+    """A badge class: its newest version's matrix, where its design stands, its URLs."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [READ_EXAMPLE]})
 
     id: UUID
     issuer_id: UUID
-    name: str
-    description: str
-    criteria: Criteria
-    alignments: list[Alignment]
-    tags: list[str]
-    language: str
-    expires_after_days: int | None
+    state: BadgeClassState = Field(description="draft, in_review, published or archived.")
+    version_number: int = Field(description="The version shown (the newest).")
+    published_version: int | None = Field(
+        description="The version awards are made of; null until first published."
+    )
     image: TemplateImage | None = Field(description="The template, if generated from one.")
     image_media_type: str = Field(description="Media type of the image as designed.")
-    image_png_url: str
+    image_png_url: str = Field(description="Image of the version shown (a draft's: private).")
     image_svg_url: str
-    public_url: str = Field(description="Hosted OB 2.0 BadgeClass (JSON).")
-    ob3_proof: ProofFormat | None
+    public_url: str = Field(description="Hosted OB 2.0 BadgeClass of the published version.")
     created_at: datetime
     updated_at: datetime
 
     @classmethod
-    def from_model(cls, badge_class: BadgeClass, links: PublicLinks) -> Self:
-        return cls(
+    def from_model(
+        cls, badge_class: BadgeClass, version: BadgeClassVersion, links: PublicLinks
+    ) -> "BadgeClassRead":
+        content = stored_content(version.content, version_id=version.id)
+        return cls.model_construct(
+            **dict(content),
             id=badge_class.id,
             issuer_id=badge_class.issuer_id,
-            name=badge_class.name,
-            description=badge_class.description,
-            criteria=Criteria(
-                narrative=badge_class.criteria_narrative, url=badge_class.criteria_url
-            ),
-            alignments=[
-                Alignment.model_construct(**asdict(item)) for item in stored_alignments(badge_class)
-            ],
-            tags=list(stored_tags(badge_class)),
-            language=badge_class.language,
-            expires_after_days=badge_class.expires_after_days,
-            image=stored_template(badge_class),
-            image_media_type=badge_class.image_media_type,
-            image_png_url=links.badge_class_image(badge_class.id, "image/png"),
-            image_svg_url=links.badge_class_image(badge_class.id, "image/svg+xml"),
+            state=BadgeClassState(badge_class.state),
+            version_number=version.number,
+            published_version=badge_class.published_number,
+            image=stored_template(version),
+            image_media_type=version.image_media_type,
+            image_png_url=_image_url(badge_class, version, links, "png"),
+            image_svg_url=_image_url(badge_class, version, links, "svg"),
             public_url=links.badge_class(badge_class.id),
-            ob3_proof=ProofFormat(badge_class.ob3_proof) if badge_class.ob3_proof else None,
             created_at=badge_class.created_at,
-            updated_at=badge_class.updated_at,
+            updated_at=max(badge_class.updated_at, version.updated_at),
+        )
+
+
+_NOT_IN_VERSION = {
+    "id", "issuer_id", "state", "version_number", "published_version", "image_png_url",
+    "image_svg_url", "public_url",
+}  # fmt: skip
+
+
+class BadgeClassVersionRead(BadgeClassContent):
+    """One version of a badge class's matrix; published versions never change."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    **{k: v for k, v in READ_EXAMPLE.items() if k not in _NOT_IN_VERSION},
+                    "badge_class_id": _ID,
+                    "number": 1,
+                    "status": "published",
+                    "published_at": "2026-11-27T10:00:00Z",
+                    "public_url": f"{_HOSTED}/versions/3f9c2b7a1d5e4c8b9a0f6e2d4c1b7a95",
+                }
+            ]
+        }
+    )
+
+    badge_class_id: UUID
+    number: int
+    status: BadgeClassState = Field(description="draft, in_review or published.")
+    image: TemplateImage | None
+    image_media_type: str
+    created_at: datetime
+    updated_at: datetime
+    published_at: datetime | None
+    public_url: str | None = Field(
+        description="Its hosted OB 2.0 BadgeClass, stored when it was published (never changes)."
+    )
+
+    @classmethod
+    def from_model(
+        cls, badge_class: BadgeClass, version: BadgeClassVersion, links: PublicLinks
+    ) -> "BadgeClassVersionRead":
+        content = stored_content(version.content, version_id=version.id)
+        published = version.published_at is not None
+        return cls.model_construct(
+            **dict(content),
+            badge_class_id=badge_class.id,
+            number=version.number,
+            status=BadgeClassState.PUBLISHED if published else BadgeClassState(badge_class.state),
+            image=stored_template(version),
+            image_media_type=version.image_media_type,
+            created_at=version.created_at,
+            updated_at=version.updated_at,
+            published_at=version.published_at,
+            public_url=links.badge_class_version(badge_class.id, version.hosted_version)
+            if version.hosted_version
+            else None,
+        )
+
+
+class ChangeAuthor(BaseModel):
+    """Who made a change: an API key (staff) or an invited co-designer."""
+
+    kind: str = Field(description="`api_key` or `invitation`.")
+    id: UUID
+    name: str
+
+
+class BadgeClassChangeRead(BaseModel):
+    """One step of a badge class's design."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "version_number": 2,
+                    "action": "edit",
+                    "author": {
+                        "kind": "invitation",
+                        "id": "1c7e4b9a-2d3f-4a5b-8c6d-7e8f9a0b1c2d",
+                        "name": "Léa (travailleuse, co-conceptrice)",
+                    },
+                    "changes": {
+                        "audience": {"before": None, "after": "Toute personne en atelier."}
+                    },
+                    "created_at": "2026-11-27T10:00:00Z",
+                }
+            ]
+        }
+    )
+
+    version_number: int
+    action: str = Field(
+        description="create, edit, image, comment, submit, return, publish, archive, "
+        "restore or discard_draft."
+    )
+    author: ChangeAuthor
+    changes: dict[str, Any] = Field(description="Per field edited: before and after.")
+    created_at: datetime
+
+    @classmethod
+    def from_model(cls, change: BadgeClassChange) -> "BadgeClassChangeRead":
+        author = ChangeAuthor(kind=change.author_kind, id=change.author_id, name=change.author_name)
+        return cls(
+            version_number=change.version_number,
+            action=change.action,
+            author=author,
+            changes=change.changes,
+            created_at=change.created_at,
         )
 
 

@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 from badgeforge.awards.models import Award
 from badgeforge.awards.schemas import AwardCreate
 from badgeforge.awards.service import _dates as award_dates
+from badgeforge.badge_classes import service as badge_classes
+from badgeforge.badge_classes.content import stored_content
 from badgeforge.badge_classes.service import BadgeClassRepository
 from badgeforge.batches.models import AwardBatch, AwardBatchRow, BatchSource, RowState
 from badgeforge.batches.schemas import MAX_ROWS, ROW_FIELDS, BatchStatus
@@ -143,6 +145,8 @@ def create(session: Session, principal: Principal, data: BatchInput) -> AwardBat
     badge_class = BadgeClassRepository(session, principal).get(
         data.badge_class_id, lock=RowLock.KEY_SHARE
     )
+    version = badge_classes.awardable(session, badge_class)
+    expires_after_days = stored_content(version.content, version_id=version.id).expires_after_days
     batch = BatchRepository(session, principal).add(
         AwardBatch(
             badge_class_id=badge_class.id,
@@ -153,7 +157,7 @@ def create(session: Session, principal: Principal, data: BatchInput) -> AwardBat
             created_at=utcnow(),
         )
     )
-    session.execute(insert(AwardBatchRow), _rows(batch, data, badge_class.expires_after_days))
+    session.execute(insert(AwardBatchRow), _rows(batch, data, expires_after_days))
     return batch
 
 

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from badgeforge.core.errors import InvalidDocument
+from badgeforge.core.matrix import criteria_narrative
 from badgeforge.core.records import (
     Alignment,
     AwardRecord,
@@ -71,7 +72,8 @@ def issuer_profile(
     )
 
 
-def _alignment(alignment: Alignment) -> Document:
+def alignment(alignment: Alignment) -> Document:
+    """An OB 2.0 ``AlignmentObject``."""
     return _compact(
         {
             "type": "AlignmentObject",
@@ -91,7 +93,7 @@ def _criteria(badge_class: BadgeClassRecord) -> Document:
         {
             "type": "Criteria",
             "id": badge_class.criteria_url,
-            "narrative": badge_class.criteria_narrative,
+            "narrative": criteria_narrative(badge_class, badge_class.language),
         }
     )
 
@@ -108,8 +110,9 @@ def badge_class(badge_class: BadgeClassRecord, links: Links) -> Document:
             "image": links.badge_class_image(badge_class.id, badge_class.image_media_type),
             "criteria": _criteria(badge_class),
             "issuer": links.issuer(badge_class.issuer_id),
-            "alignment": [_alignment(alignment) for alignment in badge_class.alignments],
+            "alignment": [alignment(item) for item in badge_class.alignments],
             "tags": list(badge_class.tags),
+            "version": str(badge_class.version) if badge_class.version else None,
             "@language": badge_class.language,
         }
     )

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from badgeforge.core.errors import InvalidDocument
+from badgeforge.core.matrix import criteria_narrative
 from badgeforge.core.ob2 import format_datetime
 from badgeforge.core.records import (
     Alignment,
@@ -114,6 +115,58 @@ def _alignment(alignment: Alignment) -> Document:
     )
 
 
+_LEVELS_NAME = {"fr": "Niveau de maîtrise", "en": "Level of mastery"}
+
+
+def _levels_id(badge_class: BadgeClassRecord, links: Ob3Links) -> str:
+    return f"{links.achievement(badge_class.id)}#levels"
+
+
+def result_descriptions(badge_class: BadgeClassRecord, links: Ob3Links) -> list[Document]:
+    """The badge's mastery levels as one rubric ``ResultDescription`` (none without levels)."""
+    if not badge_class.levels:
+        return []
+    rubric = _levels_id(badge_class, links)
+    language = (badge_class.language or "fr").split("-")[0].lower()
+    levels = [
+        _compact(
+            {
+                "id": f"{rubric}-{number}",
+                "type": ["RubricCriterionLevel"],
+                "name": level.name,
+                "description": level.description,
+                "level": str(number),
+            }
+        )
+        for number, level in enumerate(badge_class.levels, start=1)
+    ]
+    return [
+        {
+            "id": rubric,
+            "type": ["ResultDescription"],
+            "name": _LEVELS_NAME.get(language, _LEVELS_NAME["en"]),
+            "resultType": "RubricCriterionLevel",
+            "rubricCriterionLevel": levels,
+        }
+    ]
+
+
+def results(award: AwardRecord, badge_class: BadgeClassRecord, links: Ob3Links) -> list[Document]:
+    """The level the award recognises, as a ``Result`` pointing into the rubric."""
+    if award.level is None:
+        return []
+    if not 1 <= award.level <= len(badge_class.levels):
+        raise InvalidDocument(f"the badge class has no level {award.level}")
+    rubric = _levels_id(badge_class, links)
+    return [
+        {
+            "type": ["Result"],
+            "resultDescription": rubric,
+            "achievedLevel": f"{rubric}-{award.level}",
+        }
+    ]
+
+
 def achievement(badge_class: BadgeClassRecord, links: Ob3Links) -> Document:
     """The badge class as an OB 3.0 ``Achievement`` (``achievementType: Badge``)."""
     if not badge_class.criteria_narrative and not badge_class.criteria_url:
@@ -122,11 +175,14 @@ def achievement(badge_class: BadgeClassRecord, links: Ob3Links) -> Document:
         {
             "id": links.achievement(badge_class.id),
             "type": ["Achievement"],
-            "achievementType": "Badge",
+            "achievementType": badge_class.achievement_type,
             "name": badge_class.name,
             "description": badge_class.description,
             "criteria": _compact(
-                {"id": badge_class.criteria_url, "narrative": badge_class.criteria_narrative}
+                {
+                    "id": badge_class.criteria_url,
+                    "narrative": criteria_narrative(badge_class, badge_class.language),
+                }
             ),
             "image": _image(
                 links.badge_class_image(badge_class.id, badge_class.image_media_type),
@@ -135,6 +191,11 @@ def achievement(badge_class: BadgeClassRecord, links: Ob3Links) -> Document:
             "alignment": [_alignment(item) for item in badge_class.alignments],
             "tag": list(badge_class.tags),
             "inLanguage": language_code(badge_class.language),
+            "humanCode": badge_class.human_code,
+            "fieldOfStudy": badge_class.field_of_study,
+            "specialization": badge_class.specialization,
+            "version": str(badge_class.version) if badge_class.version else None,
+            "resultDescription": result_descriptions(badge_class, links),
         }
     )
 
@@ -172,6 +233,7 @@ def _subject(
                 }
             ],
             "achievement": achievement(badge_class, links),
+            "result": results(award, badge_class, links),
             "narrative": award.narrative,
         }
     )

@@ -37,8 +37,30 @@ class Alignment:
 
 
 @dataclass(frozen=True)
+class Level:
+    """A mastery level a badge recognises (e.g. a RECTEC circle)."""
+
+    name: str
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Translation:
+    """The human text of a badge class in another language (or easy-to-read French)."""
+
+    language: str
+    name: str
+    description: str
+    audience: str | None = None
+    criteria_narrative: str | None = None
+    criteria_url: str | None = None
+    evidence_expectations: str | None = None
+    endorsement_expectations: str | None = None
+
+
+@dataclass(frozen=True)
 class BadgeClassRecord:
-    """What a badge recognises, for whom, and what one must show to earn it."""
+    """What a badge recognises, for whom, what one must show and prove, who vouches."""
 
     id: UUID
     issuer_id: UUID
@@ -50,6 +72,16 @@ class BadgeClassRecord:
     alignments: tuple[Alignment, ...] = ()
     tags: tuple[str, ...] = ()
     language: str | None = None
+    audience: str | None = None
+    evidence_expectations: str | None = None
+    endorsement_expectations: str | None = None
+    achievement_type: str = "Badge"
+    human_code: str | None = None
+    field_of_study: str | None = None
+    specialization: str | None = None
+    levels: tuple[Level, ...] = ()
+    translations: tuple[Translation, ...] = ()
+    version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +117,8 @@ class AwardRecord:
     evidence: tuple[Evidence, ...] = field(default_factory=tuple)
     revoked: bool = False
     revocation_reason: str | None = None
+    level: int | None = None
+    """The mastery level reached, numbered from 1 in the badge class's levels."""
 
 
 class Links(Protocol):

@@ -67,6 +67,11 @@ class DesignImage(DesignOptions):
     template: DesignName = Field(
         default="medaillon", description="A design from GET /api/v1/badge-designs."
     )
+    title: Subtitle | None = Field(
+        default=None,
+        description="The text drawn on the image; the badge's name when absent. Give a "
+        "shorter one when the name is too long to be read on the image.",
+    )
 
 
 TemplateImage = DesignImage

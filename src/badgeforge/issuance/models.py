@@ -8,7 +8,7 @@ import enum
 from datetime import datetime
 from uuid import UUID, uuid4
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from badgeforge.db import Base, UTCDateTime, utcnow
@@ -59,6 +59,8 @@ class BadgeClassSnapshot(OrganisationOwned, Base):
         ForeignKey("badge_class.id", ondelete="CASCADE"), index=True
     )
     document: Mapped[str] = mapped_column(Text)
+    translations: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    """The same BadgeClass in each other language, by language tag (stored JSON text)."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 
 from badgeforge.awards.models import Award
 from badgeforge.awards.records import to_record as award_record
-from badgeforge.badge_classes.models import BadgeClass
-from badgeforge.badge_classes.service import to_record as badge_class_record
+from badgeforge.badge_classes.content import stored_content
+from badgeforge.badge_classes.content import version_record as badge_class_record
+from badgeforge.badge_classes.models import BadgeClass, BadgeClassVersion
 from badgeforge.core import ob2, ob2_signing, ob3, status_list, vc_jwt
 from badgeforge.core.data_integrity import add_proof
 from badgeforge.core.keys import KeyAlgorithm, KeyVault
@@ -81,9 +82,46 @@ def _snapshot(
     return snapshot_id
 
 
-def default_proof(issuer: Issuer, badge_class: BadgeClass, requested: str | None) -> ProofFormat:
+def _version_links(
+    session: Session, badge_class: BadgeClass, version: BadgeClassVersion, base_url: str
+) -> tuple[BadgeClassRecord, dict[str, str], str]:
+    """A version's record, its stored image digests and its hosted document's version id."""
+    png, svg = session.execute(
+        select(BadgeClassVersion.image_png, BadgeClassVersion.image_svg).where(
+            BadgeClassVersion.id == version.id
+        )
+    ).one()
+    digests = {
+        "image/png": _blob(session, png, "image/png"),
+        "image/svg+xml": _blob(session, svg, "image/svg+xml"),
+    }
+    record = badge_class_record(badge_class, version)
+    return record, digests, _version(record, digests, base_url)
+
+
+def host_version(
+    session: Session, badge_class: BadgeClass, version: BadgeClassVersion, base_url: str
+) -> str:
+    """Store the hosted OB 2.0 BadgeClass of a published version; its version key in the
+    hosted URL (``/ob2/badge-classes/{id}/versions/{key}``, never changes).
+
+    Awards of this version under the same base URL point at this very document.
+    """
+    record, digests, hosted = _version_links(session, badge_class, version, base_url)
+    links = IssuedLinks(PublicLinks(base_url), hosted, digests, "")
+    _snapshot(session, badge_class, record, links)
+    return hosted
+
+
+def _proof_of(version: BadgeClassVersion) -> str | None:
+    return stored_content(version.content, version_id=version.id).ob3_proof
+
+
+def default_proof(
+    issuer: Issuer, badge_class_proof: str | None, requested: str | None
+) -> ProofFormat:
     """The OB 3.0 proof an award presents first: the award's, the badge class's, the issuer's."""
-    return ProofFormat(requested or badge_class.ob3_proof or issuer.ob3_proof)
+    return ProofFormat(requested or badge_class_proof or issuer.ob3_proof)
 
 
 def issue(
@@ -96,25 +134,14 @@ def issue(
 ) -> IssuedAward:
     """Build, sign and store every format of ``award`` (in the caller's transaction)."""
     badge_class = session.get_one(BadgeClass, award.badge_class_id)  # locked by the award
-    png, svg = session.execute(
-        select(BadgeClass.image_png, BadgeClass.image_svg).where(BadgeClass.id == badge_class.id)
-    ).one()
+    version = session.get_one(BadgeClassVersion, award.badge_class_version_id)
     issuer = session.get_one(Issuer, badge_class.issuer_id)
     keys = signing.signers(session, vault, issuer)
     rsa, ed25519 = keys[KeyAlgorithm.RSA], keys[KeyAlgorithm.ED25519]
     public = PublicLinks(base_url)
     references = KeyReferences(public, issuer.id, IdentifierStyle(issuer.identifier_style))
-    digests = {
-        "image/png": _blob(session, png, "image/png"),
-        "image/svg+xml": _blob(session, svg, "image/svg+xml"),
-    }
-    bc_record = badge_class_record(badge_class)
-    links = IssuedLinks(
-        public,
-        _version(bc_record, digests, base_url),
-        digests,
-        references.identifier(ed25519.key),
-    )
+    bc_record, digests, hosted = _version_links(session, badge_class, version, base_url)
+    links = IssuedLinks(public, hosted, digests, references.identifier(ed25519.key))
     snapshot_id = _snapshot(session, badge_class, bc_record, links)
     record = award_record(award)
     assertion = ob2.assertion(record, bc_record, links)
@@ -138,7 +165,7 @@ def issue(
         "ob2_assertion": dumps(assertion),
         "ob2_signed_id": signed_id,
         "ob2_jws": jws,
-        "ob3_default": default_proof(issuer, badge_class, proof).value,
+        "ob3_default": default_proof(issuer, _proof_of(version), proof).value,
         "rsa_key_id": rsa.key.id,
         "ed25519_key_id": ed25519.key.id,
     }

@@ -16,7 +16,10 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from badgeforge.badge_classes import service as badge_classes
+from badgeforge.badge_classes.content import stored_content, version_record
 from badgeforge.badge_classes.models import BadgeClass
+from badgeforge.core.ob2 import alignment as ob2_alignment
 from badgeforge.issuers.models import Issuer
 from badgeforge.pages.verdict import Verdict, verdict
 from badgeforge.problems import NotFound
@@ -226,35 +229,28 @@ def assertion_json(session: Session, award_id: UUID) -> str | None:
 
 
 def badge_class_view(session: Session, badge_class_id: UUID) -> BadgeClassView:
-    """The badge class (criteria) page's content, as the badge class is now."""
+    """The badge class (criteria) page's content: its published version."""
     badge_class = session.get(BadgeClass, badge_class_id)
-    if badge_class is None:
-        raise NotFound(f"No badge class with id {badge_class_id}.")
+    if badge_class is None or badge_class.published_number is None:
+        raise NotFound(f"No published badge class with id {badge_class_id}.")
+    version = badge_classes.version(session, badge_class, badge_class.published_number)
+    record = version_record(badge_class, version)
     issuer = session.get(Issuer, badge_class.issuer_id)
     image = paths.BADGE_CLASS_IMAGE_PATH.format(badge_class_id=badge_class.id, extension="png")
     return BadgeClassView(
         id=badge_class.id,
-        name=badge_class.name,
-        description=badge_class.description,
+        name=record.name,
+        description=record.description,
         image=image,
-        criteria=badge_class.criteria_narrative,
-        criteria_url=badge_class.criteria_url,
+        criteria=record.criteria_narrative,
+        criteria_url=record.criteria_url,
         issuer_id=badge_class.issuer_id,
         issuer_name=issuer.name if issuer else "",
-        alignments=_alignments(
-            [
-                {
-                    "targetName": item.get("target_name"),
-                    "targetUrl": item.get("target_url"),
-                    "targetDescription": item.get("target_description"),
-                    "targetFramework": item.get("target_framework"),
-                    "targetCode": item.get("target_code"),
-                }
-                for item in badge_class.alignments or []
-            ]
-        ),
-        tags=list(badge_class.tags or []),
-        expires_after_days=badge_class.expires_after_days,
+        alignments=_alignments([ob2_alignment(item) for item in record.alignments]),
+        tags=list(record.tags),
+        expires_after_days=stored_content(
+            version.content, version_id=version.id
+        ).expires_after_days,
     )
 
 
@@ -265,7 +261,7 @@ def issuer_view(session: Session, issuer_id: UUID) -> IssuerView:
         raise NotFound(f"No issuer with id {issuer_id}.")
     rows = session.execute(
         select(BadgeClass.id, BadgeClass.name)
-        .where(BadgeClass.issuer_id == issuer.id)
+        .where(BadgeClass.issuer_id == issuer.id, BadgeClass.published_number.is_not(None))
         .order_by(BadgeClass.name, BadgeClass.id)
     ).all()
     logo = paths.ISSUER_IMAGE_PATH.format(issuer_id=issuer.id) if issuer.image_media_type else None

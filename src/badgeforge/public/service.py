@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session, undefer
 
 from badgeforge.awards.models import Award
 from badgeforge.awards.records import to_record as award_record
-from badgeforge.badge_classes.models import BadgeClass
-from badgeforge.badge_classes.service import to_record as badge_class_record
+from badgeforge.badge_classes import service as badge_classes
+from badgeforge.badge_classes.content import version_record as badge_class_record
+from badgeforge.badge_classes.models import BadgeClass, BadgeClassVersion
 from badgeforge.core import ob2, ob2_signing
 from badgeforge.core.baking import bake_png, bake_svg
 from badgeforge.core.keys import KeyAlgorithm
@@ -62,14 +63,19 @@ def find_issuer(session: Session, issuer_id: UUID) -> Issuer:
     return issuer
 
 
-def _badge_class(
-    session: Session, badge_class_id: UUID, *, with_images: bool = False
-) -> BadgeClass:
-    options = [undefer(BadgeClass.image_png), undefer(BadgeClass.image_svg)] if with_images else []
-    badge_class = session.get(BadgeClass, badge_class_id, options=options)
+def _badge_class(session: Session, badge_class_id: UUID) -> BadgeClass:
+    badge_class = session.get(BadgeClass, badge_class_id)
     if badge_class is None:
         raise NotFound(f"No badge class with id {badge_class_id}.")
     return badge_class
+
+
+def _shown_version(
+    session: Session, badge_class: BadgeClass, *, with_images: bool = False
+) -> BadgeClassVersion:
+    """The published version (a draft's image is shown while it is designed)."""
+    number = badge_class.published_number or badge_class.latest_number
+    return badge_classes.version(session, badge_class, number, with_images=with_images)
 
 
 _AWARD = Award.__table__
@@ -143,8 +149,12 @@ def issuer_image(session: Session, issuer_id: UUID) -> tuple[bytes, str]:
 def badge_class_document(
     session: Session, links: PublicLinks, badge_class_id: UUID
 ) -> dict[str, Any]:
-    """The hosted OB 2.0 BadgeClass as it is now (awards point at their own version)."""
-    return ob2.badge_class(badge_class_record(_badge_class(session, badge_class_id)), links)
+    """The hosted OB 2.0 BadgeClass of the published version (awards point at their own)."""
+    badge_class = _badge_class(session, badge_class_id)
+    if badge_class.published_number is None:
+        raise NotFound(f"Badge class {badge_class_id} is not published yet.")
+    version = badge_classes.version(session, badge_class, badge_class.published_number)
+    return ob2.badge_class(badge_class_record(badge_class, version), links)
 
 
 def badge_class_version(session: Session, badge_class_id: UUID, version: str) -> str:
@@ -162,8 +172,8 @@ def badge_class_version(session: Session, badge_class_id: UUID, version: str) ->
 
 def badge_class_image(session: Session, badge_class_id: UUID, media_type: str) -> bytes:
     """The badge class image in the requested form (PNG or SVG), as it is now."""
-    badge_class = _badge_class(session, badge_class_id, with_images=True)
-    return badge_class.image_png if media_type == "image/png" else badge_class.image_svg
+    version = _shown_version(session, _badge_class(session, badge_class_id), with_images=True)
+    return version.image_png if media_type == "image/png" else version.image_svg
 
 
 def image_blob(session: Session, digest: str, media_type: str) -> bytes:
