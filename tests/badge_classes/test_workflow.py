@@ -263,3 +263,27 @@ def test_the_history_says_who_did_what_and_when(
     }
     assert {step["author"]["kind"] for step in steps} == {"api_key"}
     assert steps[0]["author"]["name"].startswith("test key (")
+
+
+def test_an_alignment_can_name_a_framework_item(
+    client: TestClient, session: Session, tenant: Tenant
+) -> None:
+    frameworks = client.get("/api/v1/frameworks", headers=tenant.headers).json()["items"]
+    rectec = next(framework for framework in frameworks if framework["slug"] == "rectec")
+    items = client.get(f"/api/v1/frameworks/{rectec['id']}/items", headers=tenant.headers)
+    c3 = next(item for item in items.json()["items"] if item["code"] == "C3")
+    issuer = create_issuer(session, tenant)
+    body = {
+        "issuer_id": str(issuer.id),
+        **MATRIX,
+        "alignments": [{"framework_item_id": c3["id"]}],
+    }
+    created = client.post("/api/v1/badge-classes", json=body, headers=tenant.headers)
+    assert created.status_code == 201, created.text
+    (alignment,) = created.json()["alignments"]
+    assert (alignment["target_code"], alignment["target_name"]) == ("C3", c3["name"])
+    assert alignment["target_framework"] == rectec["name"]
+    unknown = {**body, "alignments": [{"framework_item_id": str(tenant.organisation_id)}]}
+    refused = client.post("/api/v1/badge-classes", json=unknown, headers=tenant.headers)
+    assert refused.status_code == 404
+    assert str(tenant.organisation_id) in refused.json()["detail"]

@@ -58,6 +58,16 @@ class Alignment(RequestModel):
     target_code: Code | None = Field(default=None, description="e.g. 'C5' or 'RNCP35669BC01'.")
 
 
+class FrameworkItemRef(RequestModel):
+    """An alignment given by a competency framework item (GET /api/v1/frameworks/{id}/items):
+    its name, URL, framework and code are filled in from the catalogue."""
+
+    framework_item_id: UUID
+
+
+AlignmentInput = Alignment | FrameworkItemRef
+
+
 class Criteria(RequestModel):
     """What one must show to earn the badge: a Markdown narrative, a URL, or both."""
 

@@ -1,5 +1,7 @@
 """Request and response shapes of the badge class API (content: ``content.py``)."""
 
+from collections.abc import Callable
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -9,9 +11,11 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 from badgeforge.badge_classes.content import (
     AchievementType,
     Alignment,
+    AlignmentInput,
     BadgeClassContent,
     Code,
     Criteria,
+    FrameworkItemRef,
     Level,
     Translation,
     Translations,
@@ -96,6 +100,22 @@ EXAMPLE: dict[str, Any] = {
 }
 
 
+Resolver = Callable[[list[UUID]], dict[UUID, Any]]
+"""Framework item ids -> their alignments (``records.Alignment``), or NotFound."""
+
+
+def resolved(items: list[AlignmentInput], resolve: Resolver) -> list[dict[str, Any]]:
+    """Alignments as stored: framework item references replaced by the items' alignments."""
+    ids = [item.framework_item_id for item in items if isinstance(item, FrameworkItemRef)]
+    found = resolve(ids) if ids else {}
+    return [
+        asdict(found[item.framework_item_id])
+        if isinstance(item, FrameworkItemRef)
+        else item.model_dump()
+        for item in items
+    ]
+
+
 class BadgeClassCreate(BadgeClassContent):
     """A new badge class: a draft (version 1) unless ``publish`` is true.
 
@@ -105,17 +125,22 @@ class BadgeClassCreate(BadgeClassContent):
     model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE]})
 
     issuer_id: UUID
+    alignments: list[AlignmentInput] = Field(  # type: ignore[assignment]
+        default_factory=list,
+        max_length=50,
+        description="Competency framework items, given in full or by `framework_item_id`.",
+    )
     image: TemplateImage = Field(default_factory=TemplateImage)
     publish: bool = Field(
         default=False,
         description="Publish version 1 at once (skipping review), so it can be awarded.",
     )
 
-    def content(self) -> BadgeClassContent:
-        """The design matrix of this request."""
-        return BadgeClassContent.model_validate(
-            self.model_dump(exclude={"issuer_id", "image", "publish"})
-        )
+    def content(self, resolve: Resolver) -> BadgeClassContent:
+        """The design matrix of this request, framework items resolved by ``resolve``."""
+        fields = self.model_dump(exclude={"issuer_id", "image", "publish", "alignments"})
+        alignments = resolved(self.alignments, resolve)
+        return BadgeClassContent.model_validate({**fields, "alignments": alignments})
 
 
 class BadgeClassUpdate(PartialUpdate):
@@ -137,7 +162,11 @@ class BadgeClassUpdate(PartialUpdate):
     human_code: Code | None = None
     field_of_study: ShortText | None = None
     specialization: ShortText | None = None
-    alignments: list[Alignment] | None = Field(default=None, max_length=50)
+    alignments: list[AlignmentInput] | None = Field(
+        default=None,
+        max_length=50,
+        description="Competency framework items, given in full or by `framework_item_id`.",
+    )
     levels: list[Level] | None = Field(default=None, max_length=10)
     tags: list[Tag] | None = Field(default=None, max_length=30)
     language: LanguageTag | None = None
@@ -151,9 +180,11 @@ class BadgeClassUpdate(PartialUpdate):
         default=None, description="Re-generate the image from a template."
     )
 
-    def applied_to(self, content: BadgeClassContent) -> BadgeClassContent:
+    def applied_to(self, content: BadgeClassContent, resolve: Resolver) -> BadgeClassContent:
         """``content`` with these changes, validated as a whole."""
         changes = self.model_dump(exclude_unset=True, exclude={"image"})
+        if self.alignments is not None:
+            changes["alignments"] = resolved(self.alignments, resolve)
         merged = {**content.model_dump(), **changes}
         for key in ("alignments", "levels", "tags", "translations"):
             if merged.get(key) is None:

@@ -5,6 +5,7 @@ next edit starts a new version from it. Awards are made of the published version
 """
 
 from dataclasses import dataclass
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import exists, func, select
@@ -18,12 +19,14 @@ from badgeforge.badge_classes.models import BadgeClass, BadgeClassState, BadgeCl
 from badgeforge.badge_classes.schemas import (
     BadgeClassCreate,
     BadgeClassUpdate,
+    Resolver,
     TemplateImage,
     stored_template,
 )
 from badgeforge.db import RowLock, utcnow
 from badgeforge.designs.service import render_design
 from badgeforge.etags import check_if_match
+from badgeforge.frameworks import service as frameworks
 from badgeforge.images import PreparedImage, prepare_upload
 from badgeforge.issuance import service as issuance
 from badgeforge.issuers.service import IssuerRepository
@@ -64,6 +67,13 @@ def _store(version: BadgeClassVersion, content: BadgeClassContent) -> None:
     version.content = content.model_dump(mode="json")
 
 
+def _resolver(session: Session, principal: Principal, base_url: str) -> Resolver:
+    def resolve(item_ids: list[UUID]) -> dict[UUID, Any]:
+        return dict(frameworks.resolve_items(session, principal, item_ids, base_url=base_url))
+
+    return resolve
+
+
 def create(
     session: Session,
     principal: Principal,
@@ -74,7 +84,7 @@ def create(
 ) -> Designed:
     """Create a badge class as a draft (version 1), or published at once if asked."""
     issuer = IssuerRepository(session, principal).get(data.issuer_id)
-    content = data.content()
+    content = data.content(_resolver(session, principal, settings.base_url))
     image = _render(content.name, data.image, settings)
     badge_class = BadgeClassRepository(session, principal).add(
         BadgeClass(issuer_id=issuer.id, name=content.name, state=BadgeClassState.DRAFT)
@@ -251,7 +261,7 @@ def update(
     """
     badge_class, newest = _editable(session, principal, badge_class_id, if_match)
     before = stored_content(newest.content, version_id=newest.id)
-    content = data.applied_to(before)
+    content = data.applied_to(before, _resolver(session, principal, settings.base_url))
     template = data.image
     if template is None and content.name != before.name:
         template = stored_template(newest)
