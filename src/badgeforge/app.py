@@ -17,6 +17,8 @@ from badgeforge.badge_classes.design_api import router as badge_class_design_rou
 from badgeforge.batches.api import router as batches_router
 from badgeforge.caching import ConditionalRequests
 from badgeforge.class_templates.api import router as class_templates_router
+from badgeforge.codesign.api import router as codesign_router
+from badgeforge.codesign.page import router as codesign_page_router
 from badgeforge.contract import build_openapi
 from badgeforge.db import make_engine, make_sessionmaker
 from badgeforge.designs.api import router as designs_router
@@ -62,6 +64,10 @@ TAGS = [
     {
         "name": "badge class templates",
         "description": "Ready-made badge classes to start from (safety, RECTEC competencies).",
+    },
+    {
+        "name": "co-design",
+        "description": "Invite learners, educators and tutors to co-design a badge class.",
     },
     {"name": "competency frameworks", "description": "RECTEC and your frameworks to align to."},
     {"name": "awards", "description": "Badges awarded to learners; revocation."},
@@ -118,10 +124,12 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         ob3_public_router,
         pages_router,
         framework_page_router,
+        codesign_page_router,
         meta_router,
         issuers_router,
         badge_classes_router,
         badge_class_design_router,
+        codesign_router,
         templates_router,
         designs_router,
         class_templates_router,
@@ -156,6 +164,7 @@ def import_all_models() -> None:
     from badgeforge.awards import models as award_models
     from badgeforge.badge_classes import models as badge_class_models
     from badgeforge.batches import models as batch_models
+    from badgeforge.codesign import models as codesign_models
     from badgeforge.frameworks import models as framework_models
     from badgeforge.issuance import models as issuance_models
     from badgeforge.issuers import models as issuer_models
@@ -164,5 +173,5 @@ def import_all_models() -> None:
     from badgeforge.webhooks import models as webhook_models
 
     del idempotency, ratelimit, access_models, audit_models, award_models, badge_class_models
-    del framework_models
+    del framework_models, codesign_models
     del batch_models, issuance_models, issuer_models, job_models, signing_models, webhook_models

@@ -125,6 +125,9 @@ def seed(client: httpx.Client) -> dict[str, Any]:
             },
         )
     )
+    invitation = _created(
+        client.post(f"/api/v1/badge-classes/{badge_class['id']}/invitations", json={"name": "Léa"})
+    )
 
     awarded = {"award_id": award["id"]}
     path = {
@@ -168,6 +171,21 @@ def seed(client: httpx.Client) -> dict[str, Any]:
         },
         "GET /api/v1/award-batches/{batch_id}": {"batch_id": batch["id"]},
         "POST /api/v1/award-batches/{batch_id}/cancel": {"batch_id": batch["id"]},
+        **{
+            f"{method} /api/v1/badge-classes/{{badge_class_id}}/{path}": {
+                "badge_class_id": badge_class["id"]
+            }
+            for method, path in (
+                ("POST", "invitations"),
+                ("GET", "invitations"),
+                ("GET", "comments"),
+                ("POST", "comments"),
+            )
+        },
+        "DELETE /api/v1/badge-classes/{badge_class_id}/invitations/{invitation_id}": {
+            "badge_class_id": badge_class["id"],
+            "invitation_id": invitation["id"],
+        },
     }
     body = {
         "POST /api/v1/badge-classes": {"publish": True, "image": {"title": "Badge"}},

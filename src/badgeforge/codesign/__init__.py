@@ -1,0 +1,1 @@
+"""Co-design: invited co-designers (editors, commenters), comments per matrix field, the page."""
