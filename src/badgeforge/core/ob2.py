@@ -7,11 +7,12 @@ How an award's narrative and evidence are published is explained in ``assertion_
 """
 
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from badgeforge.core.errors import InvalidDocument
+from badgeforge.core.languages import language_url, translated
 from badgeforge.core.matrix import criteria_narrative
 from badgeforge.core.records import (
     Alignment,
@@ -98,13 +99,24 @@ def _criteria(badge_class: BadgeClassRecord) -> Document:
     )
 
 
-def badge_class(badge_class: BadgeClassRecord, links: Links) -> Document:
-    """The hosted BadgeClass, linking its issuer Profile by URL."""
+def _related(main_url: str, main: BadgeClassRecord, shown: str | None) -> list[Document]:
+    """Every other language version of a BadgeClass: ``{id, @language}`` (Open Badge Passport
+    fetches each ``related`` URL and keeps the document if it has ``@language``)."""
+    versions: Iterable[tuple[str | None, str]] = [
+        (main.language, main_url),
+        *((item.language, language_url(main_url, item.language)) for item in main.translations),
+    ]
+    return [{"id": url, "@language": tag} for tag, url in versions if tag and tag != shown]
+
+
+def _badge_class(
+    badge_class: BadgeClassRecord, links: Links, document_id: str, related: list[Document]
+) -> Document:
     return _compact(
         {
             "@context": OB2_CONTEXT,
             "type": "BadgeClass",
-            "id": links.badge_class(badge_class.id),
+            "id": document_id,
             "name": badge_class.name,
             "description": badge_class.description,
             "image": links.badge_class_image(badge_class.id, badge_class.image_media_type),
@@ -113,9 +125,41 @@ def badge_class(badge_class: BadgeClassRecord, links: Links) -> Document:
             "alignment": [alignment(item) for item in badge_class.alignments],
             "tags": list(badge_class.tags),
             "version": str(badge_class.version) if badge_class.version else None,
+            "related": related,
             "@language": badge_class.language,
         }
     )
+
+
+def badge_class(
+    badge_class: BadgeClassRecord, links: Links, *, languages: bool = False
+) -> Document:
+    """The hosted BadgeClass, linking its issuer Profile by URL.
+
+    With ``languages``, ``related`` lists its translations, each served at this document's
+    URL followed by ``/{tag}`` (see :func:`badge_class_translations`).
+    """
+    url = links.badge_class(badge_class.id)
+    related = _related(url, badge_class, badge_class.language) if languages else []
+    return _badge_class(badge_class, links, url, related)
+
+
+def badge_class_translations(badge_class: BadgeClassRecord, links: Links) -> dict[str, Document]:
+    """The BadgeClass in each of its translations, by language tag.
+
+    Same image, issuer, alignments and version; the name, description and criteria (with
+    that language's headings) translated; ``@language`` the tag; ``related`` the others.
+    """
+    url = links.badge_class(badge_class.id)
+    return {
+        item.language: _badge_class(
+            translated(badge_class, item.language),
+            links,
+            language_url(url, item.language),
+            _related(url, badge_class, item.language),
+        )
+        for item in badge_class.translations
+    }
 
 
 def _paragraphs(*texts: str | None) -> str | None:

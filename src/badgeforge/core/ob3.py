@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from badgeforge.core.errors import InvalidDocument
+from badgeforge.core.languages import language_url, primary_language
 from badgeforge.core.matrix import criteria_narrative
 from badgeforge.core.ob2 import format_datetime
 from badgeforge.core.records import (
@@ -58,6 +59,8 @@ class CredentialOptions:
     credential_status: Document | None = None
     subject_did: str | None = None
     include_schema: bool = True
+    languages: bool = False
+    """List the achievement's translations in ``related`` (served at its id + ``/{tag}``)."""
 
 
 def language_code(tag: str | None) -> str | None:
@@ -167,13 +170,39 @@ def results(award: AwardRecord, badge_class: BadgeClassRecord, links: Ob3Links) 
     ]
 
 
-def achievement(badge_class: BadgeClassRecord, links: Ob3Links) -> Document:
-    """The badge class as an OB 3.0 ``Achievement`` (``achievementType: Badge``)."""
+def in_language(tag: str | None) -> str | None:
+    """The OB 3.0 ``inLanguage`` of a tag: private use dropped (``fr-x-falc`` is ``fr``),
+    since the schema's LanguageCode pattern has no place for it."""
+    return language_code(primary_language(tag)) if tag else None
+
+
+def related(badge_class: BadgeClassRecord, achievement_id: str) -> list[Document]:
+    """The achievement in its other languages, as ``Related`` objects with ``inLanguage``
+    and ``version``; the easy-to-read version's URL ends in ``/fr-x-falc``."""
+    return [
+        _compact(
+            {
+                "id": language_url(achievement_id, item.language),
+                "type": ["Related"],
+                "inLanguage": in_language(item.language),
+                "version": str(badge_class.version) if badge_class.version else None,
+            }
+        )
+        for item in badge_class.translations
+    ]
+
+
+def achievement(
+    badge_class: BadgeClassRecord, links: Ob3Links, *, languages: bool = False
+) -> Document:
+    """The badge class as an OB 3.0 ``Achievement``; with ``languages``, its translations
+    in ``related``."""
     if not badge_class.criteria_narrative and not badge_class.criteria_url:
         raise InvalidDocument("a badge class needs a criteria narrative or a criteria URL")
+    achievement_id = links.achievement(badge_class.id)
     return _compact(
         {
-            "id": links.achievement(badge_class.id),
+            "id": achievement_id,
             "type": ["Achievement"],
             "achievementType": badge_class.achievement_type,
             "name": badge_class.name,
@@ -190,12 +219,13 @@ def achievement(badge_class: BadgeClassRecord, links: Ob3Links) -> Document:
             ),
             "alignment": [_alignment(item) for item in badge_class.alignments],
             "tag": list(badge_class.tags),
-            "inLanguage": language_code(badge_class.language),
+            "inLanguage": in_language(badge_class.language),
             "humanCode": badge_class.human_code,
             "fieldOfStudy": badge_class.field_of_study,
             "specialization": badge_class.specialization,
             "version": str(badge_class.version) if badge_class.version else None,
             "resultDescription": result_descriptions(badge_class, links),
+            "related": related(badge_class, achievement_id) if languages else [],
         }
     )
 
@@ -217,11 +247,11 @@ def _evidence(evidence: Evidence) -> Document:
 
 
 def _subject(
-    award: AwardRecord, badge_class: BadgeClassRecord, links: Ob3Links, did: str | None
+    award: AwardRecord, badge_class: BadgeClassRecord, links: Ob3Links, options: CredentialOptions
 ) -> Document:
     return _compact(
         {
-            "id": did,
+            "id": options.subject_did,
             "type": ["AchievementSubject"],
             "identifier": [
                 {
@@ -232,7 +262,7 @@ def _subject(
                     "salt": award.recipient.salt,
                 }
             ],
-            "achievement": achievement(badge_class, links),
+            "achievement": achievement(badge_class, links, languages=options.languages),
             "result": results(award, badge_class, links),
             "narrative": award.narrative,
         }
@@ -268,7 +298,7 @@ def open_badge_credential(
             "validFrom": format_datetime(award.issued_on),
             "validUntil": format_datetime(award.expires) if award.expires else None,
             "awardedDate": format_datetime(award.issued_on),
-            "credentialSubject": _subject(award, badge_class, links, options.subject_did),
+            "credentialSubject": _subject(award, badge_class, links, options),
             "evidence": [_evidence(item) for item in award.evidence],
             "credentialSchema": schema if options.include_schema else None,
             "credentialStatus": options.credential_status,

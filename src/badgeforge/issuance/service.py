@@ -75,7 +75,12 @@ def _snapshot(
             "organisation_id": badge_class.organisation_id,
             "badge_class_id": badge_class.id,
             "version": links.badge_class_version,
-            "document": dumps(ob2.badge_class(record, links)),
+            "document": dumps(ob2.badge_class(record, links, languages=True)),
+            "translations": {
+                tag: dumps(document)
+                for tag, document in ob2.badge_class_translations(record, links).items()
+            }
+            or None,
             "created_at": utcnow(),
         }
         insert_if_absent(session, BadgeClassSnapshot, values)
@@ -212,7 +217,7 @@ class _Ob3:
             self.badge_class,
             issuer_record(self.issuer),
             self.links,
-            ob3.CredentialOptions(credential_status=status_entry),
+            ob3.CredentialOptions(credential_status=status_entry, languages=True),
         )
         signed = add_proof(
             credential,

@@ -15,6 +15,7 @@ from badgeforge.db import SessionDep, utcnow
 from badgeforge.deps import SettingsDep
 from badgeforge.pages import award_html, service
 from badgeforge.pages.i18n import Language, negotiate, translate
+from badgeforge.pages.matrix import EASY_READ_QUERY
 from badgeforge.pages.qr import qr_svg
 from badgeforge.pages.templating import render
 from badgeforge.problems import Gone, NotFound
@@ -27,6 +28,12 @@ PAGE_CSP = (
 )
 LangQuery = Annotated[str | None, Query(alias="lang", max_length=8)]
 AcceptLanguage = Annotated[str | None, Header(alias="Accept-Language")]
+VersionQuery = Annotated[str | None, Query(alias="version", max_length=8)]
+"""``falc``: the easy-to-read French version of the badge's text (the page is in French)."""
+
+
+def _language(lang: str | None, accept_language: str | None, easy: bool) -> Language:
+    return "fr" if easy else negotiate(lang, accept_language)
 
 
 def page_response(
@@ -67,13 +74,15 @@ def award_page(
     session: SessionDep,
     lang: LangQuery = None,
     accept_language: AcceptLanguage = None,
+    version: VersionQuery = None,
 ) -> Response:
     """The award page: the badge, its recipient (masked), its verdict, downloads, wallets."""
-    language = negotiate(lang, accept_language)
+    easy = version == EASY_READ_QUERY
+    language = _language(lang, accept_language, easy)
     path = f"/badges/{award_id}"
 
     def build() -> str:
-        return award_html.award_page(session, _uuid(award_id), language, path, utcnow())
+        return award_html.award_page(session, _uuid(award_id), language, path, utcnow(), easy=easy)
 
     return _human(path, language, build, cache="no-cache")
 
@@ -119,14 +128,16 @@ def badge_class_page(
     session: SessionDep,
     lang: LangQuery = None,
     accept_language: AcceptLanguage = None,
+    version: VersionQuery = None,
 ) -> Response:
-    """The badge class (criteria) page."""
-    language = negotiate(lang, accept_language)
+    """The badge class (criteria) page; ``?lang=fr&version=falc`` in easy-to-read French."""
+    easy = version == EASY_READ_QUERY
+    language = _language(lang, accept_language, easy)
     path = f"/badge-classes/{badge_class_id}"
 
     def build() -> str:
-        badge = service.badge_class_view(session, _uuid(badge_class_id))
-        return render("badge_class.html", language, path, badge=badge)
+        badge = service.badge_class_view(session, _uuid(badge_class_id), language, easy=easy)
+        return render("badge_class.html", language, path, badge=badge, easy=easy)
 
     return _human(path, language, build, cache="public, max-age=60")
 

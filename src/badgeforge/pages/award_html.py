@@ -24,9 +24,16 @@ PAGES: LruCache[str] = LruCache(512)
 
 
 def award_page(
-    session: Session, award_id: UUID, language: Language, path: str, now: datetime
+    session: Session,
+    award_id: UUID,
+    language: Language,
+    path: str,
+    now: datetime,
+    *,
+    easy: bool = False,
 ) -> str:
-    """The award page in ``language`` at ``now`` (NotFound for an unknown award)."""
+    """The award page in ``language`` at ``now`` (NotFound for an unknown award); ``easy``
+    shows the badge's easy-to-read text."""
     state = issued_state(session, award_id)
     award = state.award
     credential = json.loads(state.issued.ob3_credential)
@@ -40,10 +47,13 @@ def award_page(
         award.issued_on,
         award.expires_at,
         award.revocation_reason,
+        award.badge_class_version_id,
+        award.level,
+        easy,
     )
     page = PAGES.get(key)
     if page is None:
-        view = service.award_view_of(session, state, credential, now)
-        page = render("award.html", language, path, award=view)
+        view = service.award_view_of(session, state, credential, now, language=language, easy=easy)
+        page = render("award.html", language, path, award=view, easy=easy)
         PAGES.put(key, page)
     return page

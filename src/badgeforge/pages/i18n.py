@@ -255,6 +255,18 @@ MESSAGES: dict[str, dict[Language, str]] = {
     "badge_facts": {"fr": "Ce que dit le badge", "en": "What the badge says"},
     "name": {"fr": "Nom", "en": "Name"},
     "recipient": {"fr": "Titulaire", "en": "Recipient"},
+    "audience": {"fr": "Pour qui ?", "en": "Who is it for?"},
+    "evidence_expectations": {"fr": "Preuves possibles", "en": "Possible evidence"},
+    "endorsement_expectations": {"fr": "Qui peut recommander ?", "en": "Who can endorse it?"},
+    "levels": {"fr": "Niveaux de maîtrise", "en": "Levels of mastery"},
+    "level_reached": {"fr": "Niveau atteint", "en": "Level reached"},
+    "level_reached_mark": {"fr": "niveau atteint", "en": "level reached"},
+    "level_of": {"fr": "niveau {number} sur {total}", "en": "level {number} of {total}"},
+    "easy_read_link": {
+        "fr": "Version facile à lire",
+        "en": "Easy-to-read version (in French)",
+    },
+    "full_version_link": {"fr": "Version complète", "en": "Full version"},
 }
 
 

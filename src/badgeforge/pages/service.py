@@ -21,6 +21,8 @@ from badgeforge.badge_classes.content import stored_content, version_record
 from badgeforge.badge_classes.models import BadgeClass
 from badgeforge.core.ob2 import alignment as ob2_alignment
 from badgeforge.issuers.models import Issuer
+from badgeforge.pages.i18n import Language
+from badgeforge.pages.matrix import MatrixView, matrix_view, version_matrix
 from badgeforge.pages.verdict import Verdict, verdict
 from badgeforge.problems import NotFound
 from badgeforge.public import links as paths
@@ -77,6 +79,10 @@ class AwardView:
     verdict: Verdict
     assertion_url: str
     downloads: list[tuple[str, str]] = field(default_factory=list)
+    matrix: MatrixView | None = None
+    """The matrix of the version it was awarded under, in the page's language."""
+    level: int | None = None
+    """The mastery level reached (1 = the first of ``matrix.levels``)."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +98,7 @@ class BadgeClassView:
     alignments: list[Alignment]
     tags: list[str]
     expires_after_days: int | None
+    matrix: MatrixView | None = None
 
 
 @dataclass(frozen=True)
@@ -185,7 +192,13 @@ def award_view(session: Session, award_id: UUID, now: datetime) -> AwardView:
 
 
 def award_view_of(
-    session: Session, state: IssuedState, credential: Document, now: datetime
+    session: Session,
+    state: IssuedState,
+    credential: Document,
+    now: datetime,
+    *,
+    language: Language = "fr",
+    easy: bool = False,
 ) -> AwardView:
     """:func:`award_view` of an award already read, with its parsed OB 3.0 credential."""
     award, issued = state.award, state.issued
@@ -219,6 +232,8 @@ def award_view_of(
         verdict=found,
         assertion_url=str(json.loads(issued.ob2_assertion).get("id", "")),
         downloads=_downloads(award.id) if found.valid else [],
+        matrix=version_matrix(session, award.badge_class_version_id, language, easy=easy),
+        level=award.level,
     )
 
 
@@ -228,7 +243,9 @@ def assertion_json(session: Session, award_id: UUID) -> str | None:
     return None if state.revoked else state.issued.ob2_assertion
 
 
-def badge_class_view(session: Session, badge_class_id: UUID) -> BadgeClassView:
+def badge_class_view(
+    session: Session, badge_class_id: UUID, language: Language = "fr", *, easy: bool = False
+) -> BadgeClassView:
     """The badge class (criteria) page's content: its published version."""
     badge_class = session.get(BadgeClass, badge_class_id)
     if badge_class is None or badge_class.published_number is None:
@@ -251,6 +268,7 @@ def badge_class_view(session: Session, badge_class_id: UUID) -> BadgeClassView:
         expires_after_days=stored_content(
             version.content, version_id=version.id
         ).expires_after_days,
+        matrix=matrix_view(record, language, easy=easy),
     )
 
 

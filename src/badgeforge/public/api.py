@@ -11,8 +11,8 @@ from badgeforge.db import SessionDep
 from badgeforge.deps import LinksDep
 from badgeforge.middleware import SVG_CSP
 from badgeforge.problems import Gone, NotFound, problem_responses
+from badgeforge.public import languages, service
 from badgeforge.public import links as paths
-from badgeforge.public import service
 from badgeforge.public.negotiation import document_media_type, prefers_html
 
 router = APIRouter(tags=["public"], responses=problem_responses(NotFound))
@@ -189,6 +189,44 @@ def get_badge_class_version(
 ) -> Response:
     """The BadgeClass exactly as it was when awards were made under it (never changes)."""
     body = service.badge_class_version(session, badge_class_id, version)
+    return _stored(body, accept, cache="public, max-age=86400, immutable")
+
+
+_LANGUAGE_EXAMPLE = {
+    "@context": "https://w3id.org/openbadges/v2",
+    "type": "BadgeClass",
+    "id": "…/versions/…/en",
+    "@language": "en",
+    "related": [{"id": "…/versions/…", "@language": "fr"}],
+}
+
+
+@router.get(
+    paths.BADGE_CLASS_TRANSLATION_PATH,
+    summary="Badge class as awarded, in another language",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "OB 2.0 BadgeClass in one language (`@language`)",
+            "content": {
+                "application/json": {"example": _LANGUAGE_EXAMPLE},
+                "application/ld+json": {"example": _LANGUAGE_EXAMPLE},
+            },
+        }
+    },
+)
+def get_badge_class_translation(
+    badge_class_id: UUID,
+    version: str,
+    language: Annotated[
+        str, Path(pattern=r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8}){0,7}$", max_length=35)
+    ],
+    session: SessionDep,
+    accept: str | None = Header(default=None, include_in_schema=False),
+) -> Response:
+    """The awarded BadgeClass in one of its translations (`en`, `fr-x-falc` for easy-to-read
+    French), listed in the main document's `related`; stored when published, never changes."""
+    body = languages.badge_class_translation(session, badge_class_id, version, language)
     return _stored(body, accept, cache="public, max-age=86400, immutable")
 
 
