@@ -1,26 +1,38 @@
 """HTTP API of the ready-made badge class templates."""
 
-from typing import Annotated
+from typing import Annotated, Any
+from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, status
 from fastapi import Path as PathParameter
+from fastapi.responses import JSONResponse
+from pydantic import ConfigDict
 
+from badgeforge.audit.service import record as audit
+from badgeforge.badge_classes.schemas import BadgeClassRead
+from badgeforge.class_templates import importer
 from badgeforge.class_templates.catalogue import catalogue
 from badgeforge.class_templates.schemas import (
     KEY_PATTERN,
     BadgeClassTemplate,
     BadgeClassTemplateSummary,
 )
-from badgeforge.deps import SettingsDep
+from badgeforge.contract import body_link, links
+from badgeforge.db import SessionDep
+from badgeforge.deps import LinksDep, SettingsDep
+from badgeforge.fields import RequestModel
+from badgeforge.idempotency import IdempotencyKey, idempotent
 from badgeforge.problems import (
+    Conflict,
     Forbidden,
+    InvalidBadgeImage,
     NotFound,
     TooManyRequests,
     Unauthorized,
     problem_responses,
 )
 from badgeforge.ratelimit import API_RATE_LIMIT
-from badgeforge.security import ReadAccess
+from badgeforge.security import ManageAccess, ReadAccess
 
 router = APIRouter(
     prefix="/api/v1/badge-class-templates",
@@ -37,6 +49,24 @@ TemplateKey = Annotated[
         description="The template's key, e.g. `rectec-c3` or `securite-hygiene-travail`.",
     ),
 ]
+CREATED_LINKS: dict[str, Any] = {
+    **links(
+        "badge_class_id",
+        GetBadgeClass="get_badge_class_api_v1_badge_classes__badge_class_id__get",
+        UpdateBadgeClass="update_badge_class_api_v1_badge_classes__badge_class_id__patch",
+    ),
+    "CreateAward": body_link("badge_class_id", "create_award_api_v1_awards_post"),
+}
+
+
+class TemplateImport(RequestModel):
+    """Which issuer the new badge class belongs to."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"issuer_id": "6f1c2a8e-3b7d-4c1e-9a55-0d2b8f3e4a10"}]}
+    )
+
+    issuer_id: UUID
 
 
 @router.get("", summary="List badge class templates")
@@ -56,3 +86,47 @@ def get_badge_class_template(
     evidence and endorsement expectations) in every language, its alignments, mastery levels,
     tags and image design."""
     return catalogue(settings).get(key)
+
+
+@router.post(
+    "/{key}/import",
+    status_code=status.HTTP_201_CREATED,
+    response_model=BadgeClassRead,
+    summary="Create a badge class from a template",
+    responses={
+        **problem_responses(NotFound, InvalidBadgeImage, Conflict),
+        201: {"links": CREATED_LINKS},
+    },
+)
+def import_badge_class_template(
+    request: Request,
+    key: TemplateKey,
+    body: TemplateImport,
+    session: SessionDep,
+    principal: ManageAccess,
+    links: LinksDep,
+    settings: SettingsDep,
+    idempotency_key: IdempotencyKey = None,
+) -> BadgeClassRead | JSONResponse:
+    """Create a **draft** badge class of your issuer with the template's whole content, to
+    co-design further, review and publish. RECTEC references become alignments to the
+    built-in RECTEC framework's items.
+
+    Needs the `manage` scope. An `Idempotency-Key` makes retries safe.
+    """
+
+    def create() -> BadgeClassRead:
+        designed = importer.import_template(session, principal, key, body.issuer_id, settings)
+        badge_class = designed.badge_class
+        audit(session, principal, "badge_class.create", "badge_class", badge_class.id, template=key)
+        return BadgeClassRead.from_model(badge_class, designed.version, links)
+
+    return idempotent(
+        request,
+        session,
+        principal,
+        idempotency_key,
+        body,
+        create,
+        status_code=status.HTTP_201_CREATED,
+    )
