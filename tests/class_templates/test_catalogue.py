@@ -240,3 +240,6 @@ class TestImages:
     @pytest.mark.parametrize("template", TEMPLATES, ids=ids)
     def test_design_exists(self, template: BadgeClassTemplate) -> None:
         assert (SETTINGS.badge_templates_dir / f"{template.image.template}.svg").is_file()
+        if template.image.icon is not None:  # none where the name needs all the room
+            icon = SETTINGS.badge_templates_dir / "icons" / f"{template.image.icon}.svg"
+            assert icon.is_file()

@@ -31,6 +31,11 @@ Code = Annotated[
     SchemaPattern(TEXT_PATTERN),
 ]
 Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+Subtitle = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=40),
+    SchemaPattern(TEXT_PATTERN),
+]
 AchievementType = Literal[
     "Achievement", "ApprenticeshipCertificate", "Assessment", "Assignment", "AssociateDegree",
     "Award", "Badge", "BachelorDegree", "Certificate", "CertificateOfCompletion",
@@ -94,7 +99,12 @@ EXAMPLE: dict[str, Any] = {
         {"name": "Cercle 4", "description": "Planifie et organise pour une équipe."},
     ],
     "expires_after_days": None,
-    "image": {"template": "medaillon", "primary_colour": "#1d4e89", "secondary_colour": "#f2a541"},
+    "image": {
+        "template": "medaillon",
+        "primary_colour": "#1d4e89",
+        "secondary_colour": "#f2a541",
+        "icon": "equipe",
+    },
 }
 
 
@@ -153,6 +163,8 @@ class ImageDesign(RequestModel):
     template: Literal["medaillon", "ecusson", "ruban"]
     primary_colour: Colour
     secondary_colour: Colour
+    icon: Key | None = Field(default=None, description="An icon of badge_templates/icons/.")
+    subtitle: Subtitle | None = Field(default=None, description="A line under the title.")
 
     @model_validator(mode="after")
     def _title_readable(self) -> Self:
