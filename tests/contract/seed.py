@@ -182,6 +182,8 @@ def seed(client: httpx.Client) -> dict[str, Any]:
                 ("POST", "comments"),
             )
         },
+        "GET /api/v1/badge-class-templates/{key}": {"key": "rectec-c3"},
+        "POST /api/v1/badge-class-templates/{key}/import": {"key": "rectec-c3"},
         "DELETE /api/v1/badge-classes/{badge_class_id}/invitations/{invitation_id}": {
             "badge_class_id": badge_class["id"],
             "invitation_id": invitation["id"],
@@ -190,6 +192,7 @@ def seed(client: httpx.Client) -> dict[str, Any]:
     body = {
         "POST /api/v1/badge-classes": {"publish": True, "image": {"title": "Badge"}},
         "POST /api/v1/awards": {"badge_class_id": badge_class["id"]},
+        "POST /api/v1/badge-class-templates/{key}/import": {"issuer_id": issuer["id"]},
         "POST /api/v1/award-batches": {"badge_class_id": badge_class["id"]},
         "POST /credentials/issue": {"credential": CREDENTIAL, "issuerId": issuer["id"]},
         "POST /credentials/verify": {"verifiableCredential": signed},
