@@ -15,7 +15,7 @@ from badgeforge.batches.worker import _vault, process_chunk
 from badgeforge.db import utcnow
 from badgeforge.observability import AWARDS_ISSUED
 from badgeforge.settings import Settings
-from tests.factories import Tenant, create_tenant
+from tests.factories import Tenant, create_badge_class, create_issuer, create_tenant
 
 URL = "/api/v1/award-batches"
 
@@ -230,3 +230,40 @@ class TestCancel:
         batch = client.post(URL, json=body, headers=tenant.headers).json()
         drain()
         assert client.post(f"{batch['url']}/cancel", headers=tenant.headers).status_code == 409
+
+
+def test_a_csv_batch_records_the_level_each_person_reached(
+    client: TestClient,
+    session: Session,
+    settings: Settings,
+    tenant: Tenant,
+    drain: Callable[[], int],
+) -> None:
+    issuer = create_issuer(session, tenant)
+    levels = [{"name": f"Cercle {n}"} for n in range(1, 5)]
+    badge_class = create_badge_class(session, tenant, settings, issuer.id, levels=levels)
+    csv = (
+        b"Courriel;Cercle\r\n"
+        b"camille@example.org;2\r\n"
+        b"lea@example.org;5\r\n"
+        b"louis@example.org;deux\r\n"
+        b"ines@example.org;\r\n"
+    )
+    response = client.post(
+        URL,
+        data={"badge_class_id": str(badge_class.id)},
+        files={"file": ("remise.csv", csv, "text/csv")},
+        headers=tenant.headers,
+    )
+    assert response.status_code == 202, response.text
+    batch = response.json()
+    errors = {error["row"]: error["message"] for error in batch["errors"]}
+    assert errors[3] == "Level 5 does not exist: the badge class has 4."
+    assert errors[4].startswith("Cercle: ")
+    drain()
+    session.expire_all()
+    awards = session.scalars(select(Award).where(Award.badge_class_id == badge_class.id)).all()
+    assert sorted((a.recipient_email, a.level) for a in awards) == [
+        ("camille@example.org", 2),
+        ("ines@example.org", None),
+    ]

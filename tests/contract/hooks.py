@@ -78,6 +78,7 @@ _PATH_VALUE_RULES: dict[str, Callable[[object], bool]] = {
     "digest": lambda value: isinstance(value, str) and bool(re.fullmatch("[0-9a-f]{64}", value)),
     "extension": lambda value: value in ("png", "svg"),
     "version": lambda value: isinstance(value, str),
+    "language": lambda value: isinstance(value, str),
     "key": lambda value: (
         isinstance(value, str) and bool(re.fullmatch("[a-z0-9][a-z0-9-]{0,62}", value))
     ),

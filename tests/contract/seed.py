@@ -56,6 +56,9 @@ def seed(client: httpx.Client) -> dict[str, Any]:
                 "name": "Sécurité au poste",
                 "description": "Applique les consignes de sécurité.",
                 "criteria": {"narrative": "Porte les équipements de protection."},
+                "translations": {
+                    "en": {"name": "Safety at work", "description": "Follows safety rules."}
+                },
                 "publish": True,
             },
         )
@@ -143,6 +146,11 @@ def seed(client: httpx.Client) -> dict[str, Any]:
         "GET /ob2/badge-classes/{badge_class_id}/versions/{version}": {
             "badge_class_id": badge_class["id"],
             "version": version,
+        },
+        "GET /ob2/badge-classes/{badge_class_id}/versions/{version}/{language}": {
+            "badge_class_id": badge_class["id"],
+            "version": version,
+            "language": "en",
         },
         "GET /ob2/images/{digest}.{extension}": {"digest": digest, "extension": extension},
         "GET /ob3/status-lists/{list_id}": {"list_id": list_id},

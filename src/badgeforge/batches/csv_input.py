@@ -41,6 +41,7 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "date_de_remise",
     ),
     "expires": ("expires", "expiration", "date_expiration", "date_d_expiration"),
+    "level": ("level", "niveau", "cercle", "niveau_atteint"),
 }
 _FIELD_OF = {alias: name for name, aliases in HEADER_ALIASES.items() for alias in aliases}
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
@@ -131,6 +132,9 @@ def _record(line: int, cells: list[str], columns: dict[int, str], width: int) ->
     for name in ("issued_on", "expires"):
         if values.get(name):
             data[name] = spreadsheet_date(values[name])
+    if values.get("level"):
+        level = values["level"]
+        data["level"] = int(level) if level.isdecimal() else level
     if values.get("evidence_url") or values.get("evidence_name"):
         evidence = {"url": values.get("evidence_url") or None, "name": values.get("evidence_name")}
         data["evidence"] = [{k: v for k, v in evidence.items() if v}]

@@ -7,13 +7,13 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
-from badgeforge.awards.schemas import EvidenceItem
+from badgeforge.awards.schemas import EvidenceItem, Level
 from badgeforge.fields import Email, Markdown, Timestamp
 from badgeforge.issuance.models import ProofFormat
 
 MAX_ROWS = 10_000
 """Recipients in one batch: a whole establishment's ceremony, not a mailing list."""
-ROW_FIELDS = ("recipient_email", "narrative", "evidence", "issued_on", "expires")
+ROW_FIELDS = ("recipient_email", "narrative", "evidence", "issued_on", "expires", "level")
 
 
 class AwardBatchRowInput(BaseModel):
@@ -26,6 +26,9 @@ class AwardBatchRowInput(BaseModel):
         default=None, description="Defaults to the time the batch was received."
     )
     expires: Timestamp | None = None
+    level: Level | None = Field(
+        default=None, description="The mastery level reached (1 for the badge class's first)."
+    )
 
 
 class AwardBatchCreate(BaseModel):

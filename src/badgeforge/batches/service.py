@@ -20,7 +20,7 @@ from badgeforge.awards.models import Award
 from badgeforge.awards.schemas import AwardCreate
 from badgeforge.awards.service import _dates as award_dates
 from badgeforge.badge_classes import service as badge_classes
-from badgeforge.badge_classes.content import stored_content
+from badgeforge.badge_classes.content import BadgeClassContent, stored_content
 from badgeforge.badge_classes.service import BadgeClassRepository
 from badgeforge.batches.models import AwardBatch, AwardBatchRow, BatchSource, RowState
 from badgeforge.batches.schemas import MAX_ROWS, ROW_FIELDS, BatchStatus
@@ -87,7 +87,7 @@ def _shown_email(fields: dict[str, Any]) -> str | None:
 def _check_row(
     fields: dict[str, Any],
     batch: AwardBatch,
-    expires_after_days: int | None,
+    policy: BadgeClassContent,
     labels: dict[str, str],
 ) -> tuple[dict[str, Any], str] | str:
     """The row's award fields and normalised email, or why it cannot be awarded."""
@@ -98,10 +98,12 @@ def _check_row(
         data = AwardCreate.model_validate({**fields, "badge_class_id": batch.badge_class_id})
     except ValidationError as error:
         return _message(error, labels)
+    if data.level is not None and data.level > len(policy.levels):
+        return f"Level {data.level} does not exist: the badge class has {len(policy.levels)}."
     if data.issued_on is None:
         data.issued_on = batch.created_at
     try:
-        award_dates(data, expires_after_days, batch.created_at)
+        award_dates(data, policy.expires_after_days, batch.created_at)
     except Problem as problem:
         return problem.detail
     stored = data.model_dump(
@@ -110,16 +112,14 @@ def _check_row(
     return stored, normalise_email(data.recipient_email)
 
 
-def _rows(
-    batch: AwardBatch, data: BatchInput, expires_after_days: int | None
-) -> list[dict[str, Any]]:
+def _rows(batch: AwardBatch, data: BatchInput, policy: BadgeClassContent) -> list[dict[str, Any]]:
     labels = data.labels or {}
     seen: dict[str, int] = {}
     values: list[dict[str, Any]] = []
     for number, fields, read_error in data.rows:
         shown = {"recipient_email": email} if (email := _shown_email(fields)) else {}
         row = {"batch_id": batch.id, "row_number": number, "attempts": 0}
-        checked = read_error or _check_row(fields, batch, expires_after_days, labels)
+        checked = read_error or _check_row(fields, batch, policy, labels)
         if isinstance(checked, tuple):
             stored, email_key = checked
             if email_key in seen:
@@ -146,7 +146,7 @@ def create(session: Session, principal: Principal, data: BatchInput) -> AwardBat
         data.badge_class_id, lock=RowLock.KEY_SHARE
     )
     version = badge_classes.awardable(session, badge_class)
-    expires_after_days = stored_content(version.content, version_id=version.id).expires_after_days
+    policy = stored_content(version.content, version_id=version.id)
     batch = BatchRepository(session, principal).add(
         AwardBatch(
             badge_class_id=badge_class.id,
@@ -157,7 +157,7 @@ def create(session: Session, principal: Principal, data: BatchInput) -> AwardBat
             created_at=utcnow(),
         )
     )
-    session.execute(insert(AwardBatchRow), _rows(batch, data, expires_after_days))
+    session.execute(insert(AwardBatchRow), _rows(batch, data, policy))
     return batch
 
 
