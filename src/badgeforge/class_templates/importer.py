@@ -6,13 +6,10 @@ from uuid import UUID
 from sqlalchemy.orm import Session
 
 from badgeforge.badge_classes import service as badge_classes
+from badgeforge.badge_classes.content import Alignment
 from badgeforge.badge_classes.schemas import BadgeClassCreate
 from badgeforge.class_templates.catalogue import catalogue
-from badgeforge.class_templates.schemas import (
-    BadgeClassTemplate,
-    FrameworkReference,
-    TemplateAlignment,
-)
+from badgeforge.class_templates.schemas import BadgeClassTemplate, FrameworkReference
 from badgeforge.core.frameworks import builtin_item_id
 from badgeforge.security import Principal
 from badgeforge.settings import Settings
@@ -39,7 +36,7 @@ def create_request(template: BadgeClassTemplate, issuer_id: UUID) -> BadgeClassC
     )
 
 
-def _alignment(alignment: FrameworkReference | TemplateAlignment) -> dict[str, Any]:
+def _alignment(alignment: FrameworkReference | Alignment) -> dict[str, Any]:
     if isinstance(alignment, FrameworkReference):
         return {"framework_item_id": builtin_item_id(alignment.framework, alignment.code)}
     dumped: dict[str, Any] = alignment.model_dump(exclude_none=True)

@@ -9,42 +9,16 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from badgeforge.badge_classes.content import Alignment, BadgeClassContent, Code
 from badgeforge.core.contrast import NORMAL_TEXT_RATIO, contrast_ratio
+from badgeforge.designs.schemas import Colour, Subtitle
 from badgeforge.fields import (
-    TEXT_PATTERN,
-    Days,
-    LanguageTag,
-    Markdown,
-    Name,
     RequestModel,
-    SchemaPattern,
     ShortText,
-    Tag,
-    WebUrl,
 )
 
 KEY_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
 Key = Annotated[str, StringConstraints(pattern=KEY_PATTERN, max_length=63)]
-Code = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=64),
-    SchemaPattern(TEXT_PATTERN),
-]
-Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
-Subtitle = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=40),
-    SchemaPattern(TEXT_PATTERN),
-]
-AchievementType = Literal[
-    "Achievement", "ApprenticeshipCertificate", "Assessment", "Assignment", "AssociateDegree",
-    "Award", "Badge", "BachelorDegree", "Certificate", "CertificateOfCompletion",
-    "Certification", "CommunityService", "Competency", "Course", "CoCurricular", "Degree",
-    "Diploma", "DoctoralDegree", "Fieldwork", "GeneralEducationDevelopment",
-    "JourneymanCertificate", "LearningProgram", "License", "Membership",
-    "ProfessionalDoctorate", "QualityAssuranceCredential", "MasterCertificate", "MasterDegree",
-    "MicroCredential", "ResearchDoctorate", "SecondarySchoolDiploma",
-]  # fmt: skip
 """The OB 3.0 AchievementType vocabulary (its ``ext:`` extensions are not used here)."""
 TITLE_COLOUR = "#ffffff"
 """The colour the badge title is drawn in on the primary colour."""
@@ -115,46 +89,11 @@ class Localised(RequestModel):
     en: ShortText
 
 
-class TemplateCriteria(RequestModel):
-    """What one must show to earn the badge: a Markdown narrative, and a URL if any."""
-
-    narrative: Markdown
-    url: WebUrl | None = None
-
-
-class Translation(RequestModel):
-    """The badge class's content in another language (``en``, or ``fr-x-falc``)."""
-
-    name: Name
-    description: Markdown
-    audience: Markdown | None = None
-    criteria: TemplateCriteria | None = None
-    evidence_expectations: Markdown | None = None
-    endorsement_expectations: Markdown | None = None
-
-
 class FrameworkReference(RequestModel):
     """An item of a competency framework known to badgeforge (``rectec`` ``C3``)."""
 
     framework: Key = Field(description="The framework's slug, e.g. 'rectec'.")
     code: Code = Field(description="The item's code in that framework, e.g. 'C3'.")
-
-
-class TemplateAlignment(RequestModel):
-    """An alignment spelled out in full, for a framework badgeforge does not hold."""
-
-    target_name: Name
-    target_url: WebUrl
-    target_description: ShortText | None = None
-    target_framework: Name | None = None
-    target_code: Code | None = None
-
-
-class Level(RequestModel):
-    """A mastery level, in the order of the list (lowest first)."""
-
-    name: Name
-    description: ShortText | None = None
 
 
 class ImageDesign(RequestModel):
@@ -177,39 +116,19 @@ class ImageDesign(RequestModel):
         return self
 
 
-class BadgeClassTemplate(RequestModel):
-    """A ready-made badge class: its catalogue entry and the content it starts with."""
+class BadgeClassTemplate(BadgeClassContent):
+    """A ready-made badge class: its catalogue entry and the content it starts with (the
+    badge class content schema, with alignments that may name a built-in framework item)."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE]})
 
     key: Key
     title: Localised
     summary: Localised
-    name: Name
-    description: Markdown
-    audience: Markdown | None = None
-    criteria: TemplateCriteria
-    evidence_expectations: Markdown | None = None
-    endorsement_expectations: Markdown | None = None
-    achievement_type: AchievementType = "Badge"
-    human_code: Code | None = None
-    field_of_study: ShortText | None = None
-    specialization: ShortText | None = None
-    tags: list[Tag] = Field(default_factory=list, max_length=30)
-    language: LanguageTag = "fr"
-    translations: dict[LanguageTag, Translation] = Field(default_factory=dict, max_length=8)
-    alignments: list[FrameworkReference | TemplateAlignment] = Field(
+    alignments: list[FrameworkReference | Alignment] = Field(  # type: ignore[assignment]
         default_factory=list, max_length=50
     )
-    levels: list[Level] = Field(default_factory=list, max_length=10)
-    expires_after_days: Days | None = None
     image: ImageDesign
-
-    @model_validator(mode="after")
-    def _languages_distinct(self) -> Self:
-        if self.language in self.translations:
-            raise ValueError(f"translations repeat the main language {self.language!r}")
-        return self
 
     @property
     def languages(self) -> list[str]:
