@@ -19,7 +19,6 @@ from badgeforge.core.images import (
     sniff_media_type,
 )
 from badgeforge.core.png import sanitize_png
-from badgeforge.designs import catalogue
 from badgeforge.problems import PayloadTooLarge
 from badgeforge.rendering import render_svg
 from badgeforge.settings import Settings
@@ -34,15 +33,6 @@ class PreparedImage:
     source_media_type: str
     png: bytes
     svg: bytes
-
-
-@dataclass(frozen=True)
-class BadgeTemplate:
-    """A badge design from ``badge_templates/``."""
-
-    name: str
-    title: str
-    description: str
 
 
 def prepare_upload(data: bytes, settings: Settings) -> PreparedImage:
@@ -68,48 +58,11 @@ def prepare_svg(data: bytes, settings: Settings) -> PreparedImage:
     return PreparedImage("image/svg+xml", png, clean)
 
 
-def list_templates(settings: Settings) -> list[BadgeTemplate]:
-    """The badge designs available to issuers, sorted by name (``badgeforge.designs``)."""
-    return [
-        BadgeTemplate(
-            name=design.name,
-            title=f"{design.title.fr} / {design.title.en}",
-            description=design.description.en,
-        )
-        for design in catalogue.designs(settings.badge_templates_dir)
-    ]
-
-
-def render_template(
-    name: str,
-    *,
-    title: str,
-    settings: Settings,
-    primary_colour: str | None = None,
-    secondary_colour: str | None = None,
-) -> PreparedImage:
-    """Render a badge design with the badge's name; raises NotFound or InvalidBadgeImage.
-
-    Kept for callers of the first API; ``badgeforge.designs.service.render_design`` takes
-    every design parameter (scheme, text colour, icon, subtitle).
-    """
-    from badgeforge.designs import service  # designs builds on this module
-    from badgeforge.designs.schemas import DesignImage
-
-    params = DesignImage(
-        template=name, primary_colour=primary_colour, secondary_colour=secondary_colour
-    )
-    return service.render_design(params, title, settings)
-
-
 __all__ = [
-    "BadgeTemplate",
     "PreparedImage",
-    "list_templates",
     "prepare_svg",
     "prepare_upload",
     "read_upload",
-    "render_template",
 ]
 
 

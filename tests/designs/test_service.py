@@ -16,7 +16,6 @@ from badgeforge.designs import catalogue
 from badgeforge.designs.layout import TextArea
 from badgeforge.designs.schemas import DesignImage, SchemeName
 from badgeforge.designs.service import design_svg, palette, render_design
-from badgeforge.images import list_templates, render_template
 from badgeforge.problems import InvalidBadgeImage, NotFound
 from badgeforge.settings import Settings
 
@@ -72,9 +71,9 @@ class TestCatalogue:
         assert catalogue.find_design(tmp_path, "../medaillon") is None
         assert catalogue.find_design(tmp_path, "Not_A_Name") is None
 
-    def test_the_old_listing_still_names_the_designs(self) -> None:
-        listed = {template.name: template for template in list_templates(SETTINGS)}
-        assert listed["medaillon"].title == "Médaillon / Medallion"
+    def test_the_catalogue_names_the_designs_in_both_languages(self) -> None:
+        listed = {design.name: design for design in catalogue.designs(SETTINGS.badge_templates_dir)}
+        assert listed["medaillon"].title == catalogue.Localised("Médaillon", "Medallion")
 
 
 @pytest.mark.parametrize("scheme", sorted(catalogue.SCHEMES))
@@ -133,10 +132,6 @@ class TestContent:
     def test_explicit_colours_win_over_the_scheme(self) -> None:
         colours = palette(DesignImage(scheme="soleil", primary_colour="#000000"))
         assert (colours.primary, colours.text) == ("#000000", "#1b1b1b")
-
-    def test_render_template_still_works(self) -> None:
-        image = render_template("ruban", title=TITLE, settings=SETTINGS)
-        assert decode(image.png).size == (512, 512)
 
 
 class TestRefusals:

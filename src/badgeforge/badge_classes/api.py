@@ -19,9 +19,10 @@ from badgeforge.badge_classes.service import Designed
 from badgeforge.contract import IMAGE_UPLOAD, body_link, links
 from badgeforge.db import SessionDep
 from badgeforge.deps import LinksDep, SettingsDep
+from badgeforge.designs import catalogue
 from badgeforge.etags import ETAG_HEADER, IfMatch, set_etag
 from badgeforge.idempotency import IdempotencyKey, idempotent
-from badgeforge.images import list_templates, read_upload
+from badgeforge.images import read_upload
 from badgeforge.pagination import Page, PageDep
 from badgeforge.problems import (
     BadRequest,
@@ -249,6 +250,10 @@ def upload_badge_class_image(
 def list_badge_templates(principal: ReadAccess, settings: SettingsDep) -> list[BadgeTemplateRead]:
     """The badge designs a badge class image can be generated from."""
     return [
-        BadgeTemplateRead(name=t.name, title=t.title, description=t.description)
-        for t in list_templates(settings)
+        BadgeTemplateRead(
+            name=design.name,
+            title=f"{design.title.fr} / {design.title.en}",
+            description=design.description.en,
+        )
+        for design in catalogue.designs(settings.badge_templates_dir)
     ]
