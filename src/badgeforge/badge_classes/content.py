@@ -58,14 +58,43 @@ class Alignment(RequestModel):
     target_code: Code | None = Field(default=None, description="e.g. 'C5' or 'RNCP35669BC01'.")
 
 
-class FrameworkItemRef(RequestModel):
-    """An alignment given by a competency framework item (GET /api/v1/frameworks/{id}/items):
-    its name, URL, framework and code are filled in from the catalogue."""
+class AlignmentInput(RequestModel):
+    """An alignment given in full, or by a competency framework item's id (GET
+    /api/v1/frameworks/{id}/items), whose name, URL, framework and code are then filled in."""
 
-    framework_item_id: UUID
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {
+                    "required": ["target_name", "target_url"],
+                    "properties": {
+                        "target_name": {"type": "string"},
+                        "target_url": {"type": "string"},
+                    },
+                },
+                {
+                    "required": ["framework_item_id"],
+                    "properties": {"framework_item_id": {"type": "string"}},
+                },
+            ]
+        }
+    )
 
+    framework_item_id: UUID | None = Field(
+        default=None,
+        description="A framework item: its name, URL, framework and code replace the fields below.",
+    )
+    target_name: Name | None = Field(default=None, description="e.g. 'Communiquer'.")
+    target_url: WebUrl | None = Field(default=None, description="URL describing it.")
+    target_description: ShortText | None = None
+    target_framework: Name | None = Field(default=None, description="e.g. 'RECTEC'.")
+    target_code: Code | None = Field(default=None, description="e.g. 'C5'.")
 
-AlignmentInput = Alignment | FrameworkItemRef
+    @model_validator(mode="after")
+    def _one_way(self) -> Self:
+        if self.framework_item_id is None and not (self.target_name and self.target_url):
+            raise ValueError("give target_name and target_url, or a framework_item_id")
+        return self
 
 
 class Criteria(RequestModel):

@@ -15,7 +15,6 @@ from badgeforge.badge_classes.content import (
     BadgeClassContent,
     Code,
     Criteria,
-    FrameworkItemRef,
     Level,
     Translation,
     Translations,
@@ -106,12 +105,12 @@ Resolver = Callable[[list[UUID]], dict[UUID, Any]]
 
 def resolved(items: list[AlignmentInput], resolve: Resolver) -> list[dict[str, Any]]:
     """Alignments as stored: framework item references replaced by the items' alignments."""
-    ids = [item.framework_item_id for item in items if isinstance(item, FrameworkItemRef)]
+    ids = [item.framework_item_id for item in items if item.framework_item_id is not None]
     found = resolve(ids) if ids else {}
     return [
         asdict(found[item.framework_item_id])
-        if isinstance(item, FrameworkItemRef)
-        else item.model_dump()
+        if item.framework_item_id is not None
+        else item.model_dump(exclude={"framework_item_id"})
         for item in items
     ]
 

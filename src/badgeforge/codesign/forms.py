@@ -2,12 +2,13 @@
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ConfigDict, ValidationError
 
 from badgeforge.badge_classes.content import BadgeClassContent
 from badgeforge.badge_classes.schemas import BadgeClassUpdate
 from badgeforge.codesign.schemas import CommentCreate
 from badgeforge.codesign.view import EDITABLE, REQUIRED, max_length, word
+from badgeforge.fields import RequestModel
 from badgeforge.pages.i18n import Language
 
 COMMENT_MAX = 2000
@@ -15,8 +16,9 @@ READ_AT_MOST = 25_000
 """Longer text is cut before checking (the request size limit bounds it anyway)."""
 
 
-class PageForm(BaseModel):
-    """Every field any form of the page sends; each form sends some of them."""
+class PageForm(RequestModel):
+    """Every field any form of the page sends; each form sends some of them (unknown ones,
+    like a button's name, are ignored; characters nobody can publish are refused)."""
 
     model_config = ConfigDict(extra="ignore")
 
