@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 from badgeforge.access import service as access_service
 from badgeforge.access.models import ApiKey, Organisation
 from badgeforge.badge_classes import service as badge_class_service
+from badgeforge.badge_classes.content import AlignmentInput
 from badgeforge.badge_classes.models import BadgeClass
-from badgeforge.badge_classes.schemas import Alignment, BadgeClassCreate, Criteria, TemplateImage
+from badgeforge.badge_classes.schemas import BadgeClassCreate, Criteria, TemplateImage
 from badgeforge.issuers import service as issuer_service
 from badgeforge.issuers.models import Issuer
 from badgeforge.issuers.schemas import IssuerCreate
@@ -108,7 +109,7 @@ def _demo_badge_class(issuer_id: UUID) -> BadgeClassCreate:
             "- Respecte les consignes d'hygiène (lavage des mains, tenue propre)"
         ),
         alignments=[
-            Alignment(
+            AlignmentInput(
                 target_name="Respecter les règles et consignes",
                 target_url="https://competences.example.org/rectec/respecter-les-regles",
                 target_description="Compétence transversale : appliquer les règles "
