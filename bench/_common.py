@@ -53,6 +53,7 @@ BADGE_CLASS = {
     ],
     "tags": ["sécurité", "hygiène"],
     "expires_after_days": 730,
+    "publish": True,
 }
 AWARD_EXTRA = {
     "narrative": "A appliqué les consignes de sécurité pendant trois mois d'atelier.",

@@ -11,7 +11,9 @@ the awards: the framework, middleware, thread-pool hops and the route's own work
 else. Prints microseconds per request for each endpoint (best of ``--repeat`` rounds).
 
 ``--profile NAME`` runs cProfile over the endpoint whose name contains NAME and prints the
-top functions by cumulative and own time.
+top functions by cumulative and own time. Besides the award's own formats and pages, it
+times the documents a verifier fetches after an assertion: the badge class as awarded,
+the issuer profile, its key and its revocation list.
 """
 
 from __future__ import annotations
@@ -126,11 +128,39 @@ async def seed(call: Request, token: str, awards: int) -> tuple[str, list[str]]:
 HTML = {"accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
 
-def endpoints(badge_class_id: str, ids: list[str]) -> dict[str, tuple[list[str], dict[str, str]]]:
+async def verifier_documents(call: Request, award_id: str) -> dict[str, str]:
+    """The paths of what a verifier fetches after the assertion: the badge class as awarded,
+    the issuer profile, its key and its revocation list."""
+    import json
+    from urllib.parse import urlsplit
+
+    async def linked(path: str) -> dict[str, Any]:
+        status, body = await call("GET", path, None, b"")
+        if status != 200:
+            raise SystemExit(f"{path}: {status}")
+        document: dict[str, Any] = json.loads(body)
+        return document
+
+    assertion = await linked(f"/ob2/assertions/{award_id}")
+    badge = await linked(urlsplit(assertion["badge"]).path)
+    issuer = await linked(urlsplit(badge["issuer"]).path)
+    keys = issuer["publicKey"]
+    return {
+        "badge class version": urlsplit(assertion["badge"]).path,
+        "issuer": urlsplit(badge["issuer"]).path,
+        "key": urlsplit(keys if isinstance(keys, str) else keys[0]).path,
+        "revocation list": urlsplit(issuer["revocationList"]).path,
+    }
+
+
+def endpoints(
+    badge_class_id: str, ids: list[str], documents: dict[str, str]
+) -> dict[str, tuple[list[str], dict[str, str]]]:
     """Endpoint name -> (paths to cycle over, request headers)."""
     return {
         "GET /health": (["/health"], {}),
         "GET /ob2/assertions/{id}": ([f"/ob2/assertions/{i}" for i in ids], {}),
+        **{f"GET {name} (OB 2.0)": ([path], {}) for name, path in documents.items()},
         "GET /ob2/assertions/{id}/baked.png": (
             [f"/ob2/assertions/{i}/baked.png" for i in ids],
             {},
@@ -164,7 +194,9 @@ async def main_async(args: argparse.Namespace, workdir: Path) -> None:
     badge_class_id, ids = await seed(call, token, args.awards)
     chosen = {
         name: value
-        for name, value in endpoints(badge_class_id, ids).items()
+        for name, value in endpoints(
+            badge_class_id, ids, await verifier_documents(call, ids[0])
+        ).items()
         if re.search(args.only, name, re.IGNORECASE)
     }
     print(f"load before: {load_average()}\n")

@@ -162,7 +162,9 @@ def test_one_refused_answer_among_public_ones_refuses_the_host(
     assert network.connected == []
 
 
-@pytest.mark.parametrize("host", ["localhost", "2130706433", "0x7f.1", "127.1"])
+@pytest.mark.parametrize(
+    "host", ["localhost", "2130706433", "0x7f.1", "127.1", "0177.0.0.1", "0x7F000001", "127.0.0.1."]
+)
 def test_loopback_spelled_otherwise_is_refused_by_default(
     host: str, server: Server, network: LoopbackOnly, make_fetcher: Callable[..., OutboundFetcher]
 ) -> None:
@@ -171,9 +173,10 @@ def test_loopback_spelled_otherwise_is_refused_by_default(
     assert network.connected == []
 
 
-def test_octal_ip_is_not_a_valid_url(
-    server: Server, network: LoopbackOnly, make_fetcher: Callable[..., OutboundFetcher]
+@pytest.mark.parametrize("host", ["1.2.3.256", "1.256.3.4", "08.1.1.1", "0xg1.1", "1.2.3.4.5"])
+def test_numeric_host_that_is_no_ip_is_not_a_valid_url(
+    host: str, server: Server, network: LoopbackOnly, make_fetcher: Callable[..., OutboundFetcher]
 ) -> None:
     with pytest.raises(RefusedUrl, match="not a valid URL"):
-        make_fetcher().get(server.url("/json", "0177.0.0.1"), accept="application/json")
+        make_fetcher().get(server.url("/json", host), accept="application/json")
     assert network.connected == []

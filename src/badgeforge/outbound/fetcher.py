@@ -1,23 +1,29 @@
 """The service's :class:`~badgeforge.core.fetching.Fetcher`: GET one public URL, safely.
 
 Only ``http``/``https`` URLs without credentials; every connection goes through
-:class:`~badgeforge.outbound.network.GuardedBackend` (addresses checked on connect);
-redirects are followed here, one by one, each target checked again, at most five;
-connect, read and total wall-clock timeouts; the body is streamed and abandoned past the
-size cap; the media type of a successful answer must be one the caller accepts; a few
-simultaneous fetches per host; and a small TTL cache. Every failure is a typed
-:class:`~badgeforge.core.fetching.FetchError` with a message a person can read.
+:class:`~badgeforge.outbound.network.GuardedBackend` (addresses checked on connect, by the
+keep-alive pool of :mod:`badgeforge.outbound.client`); redirects are followed here, one by
+one, each target checked again, at most five; connect, read and total wall-clock timeouts;
+the body is read in pieces and abandoned past the size cap, after decompression too
+(``gzip``/``deflate``); the media type of a successful answer must be one the caller
+accepts; a few simultaneous fetches per host; and a small TTL cache. No cookie is kept or
+sent. Every failure is a typed :class:`~badgeforge.core.fetching.FetchError` with a
+message a person can read.
 """
 
+import http.client
 import ssl
 import threading
 import time
+import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from http.cookiejar import CookieJar, DefaultCookiePolicy
+from dataclasses import dataclass
+from ipaddress import IPv4Address
+from string import hexdigits
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 import httpcore
-import httpx
 
 from badgeforge.core.fetching import (
     Fetched,
@@ -30,12 +36,16 @@ from badgeforge.core.fetching import (
     Unreachable,
 )
 from badgeforge.outbound.cache import ResponseCache
+from badgeforge.outbound.client import ConnectionPool, Origin
 from badgeforge.outbound.network import GuardedBackend, Resolver, deadline, system_resolver
-from badgeforge.outbound.transport import GuardedTransport
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 USER_AGENT = "badgeforge-verifier/0.1 (Open Badges verification)"
 MiB = 1024 * 1024
+DEFAULT_PORTS = {"http": 80, "https": 443}
+READ_SIZE = 64 * 1024
+_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+_QUERY_SAFE = _PATH_SAFE + "?"
 
 
 class _HostLimiter:
@@ -65,9 +75,23 @@ class _HostLimiter:
                 self._changed.notify_all()
 
 
-def _no_cookies() -> CookieJar:
-    """A jar that keeps nothing: one site's cookies must never reach another fetch."""
-    return CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
+@dataclass(frozen=True)
+class Target:
+    """A checked URL: where to connect, what to ask for, and the URL as text."""
+
+    origin: Origin
+    path: str
+    url: str
+
+    @property
+    def host_header(self) -> str:
+        return _netloc(self.origin)
+
+
+def _netloc(origin: Origin) -> str:
+    scheme, host, port = origin
+    shown = f"[{host}]" if ":" in host else host
+    return shown if DEFAULT_PORTS[scheme] == port else f"{shown}:{port}"
 
 
 def accepted_media_types(accept: str | Sequence[str]) -> tuple[str, tuple[str, ...]]:
@@ -88,7 +112,7 @@ def media_type_accepted(media_type: str, accepted: Sequence[str]) -> bool:
 
 
 class OutboundFetcher:
-    """An SSRF-safe HTTP GET for the verification core (and, later, webhooks).
+    """An SSRF-safe HTTP GET for the verification core.
 
     Thread-safe; one instance per process is enough. ``resolver`` and ``network`` replace
     DNS and socket opening in tests (the checks in between always run); ``ssl_context``
@@ -116,16 +140,17 @@ class OutboundFetcher:
         self.connect_timeout, self.read_timeout = connect_timeout, read_timeout
         self.total_timeout, self.max_bytes = total_timeout, max_bytes
         self.max_redirects, self.cache = max_redirects, cache
+        self.user_agent = user_agent
         self.backend = GuardedBackend(
             allow_loopback=allow_loopback, resolver=resolver, inner=network
         )
         self._limiter = _HostLimiter(per_host_concurrency)
-        self._client = httpx.Client(
-            transport=GuardedTransport(self.backend, ssl_context=ssl_context),
-            trust_env=False,
-            follow_redirects=False,
-            cookies=_no_cookies(),
-            headers={"User-Agent": user_agent},
+        self._pool = ConnectionPool(
+            self.backend,
+            ssl_context=ssl_context,
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
+            max_idle=per_host_concurrency,
         )
 
     def get(
@@ -153,7 +178,7 @@ class OutboundFetcher:
 
     def close(self) -> None:
         """Close pooled connections."""
-        self._client.close()
+        self._pool.close()
 
     def _fetch(self, url: str, accept: str, limit: int) -> Fetched:
         at = time.monotonic() + self.total_timeout
@@ -161,51 +186,68 @@ class OutboundFetcher:
         with deadline(at), self._errors(url):
             while True:
                 target = self._checked_url(current)
-                response, body = self._send(target, accept, limit, at)
-                location = response.headers.get("location")
-                if response.status_code not in REDIRECT_STATUSES or not location:
-                    return _fetched(target, response, body)
+                fetched = self._send(target, accept, limit, at)
+                location = fetched.headers.get("location")
+                if fetched.status not in REDIRECT_STATUSES or not location:
+                    return fetched
                 redirects += 1
                 if redirects > self.max_redirects:
                     raise TooManyRedirects(f"{url} redirected more than {self.max_redirects} times")
-                current = str(target.join(location))
+                current = urljoin(target.url, location)
 
-    def _send(
-        self, target: httpx.URL, accept: str, limit: int, at: float
-    ) -> tuple[httpx.Response, bytes]:
-        remaining = max(0.001, at - time.monotonic())
-        timeout = httpx.Timeout(
-            connect=min(self.connect_timeout, remaining),
-            read=min(self.read_timeout, remaining),
-            write=min(self.read_timeout, remaining),
-            pool=remaining,
+    def _send(self, target: Target, accept: str, limit: int, at: float) -> Fetched:
+        headers = {
+            "Host": target.host_header,
+            "Accept": accept,
+            "Accept-Encoding": "gzip, deflate",
+            "User-Agent": self.user_agent,
+        }
+        with (
+            self._limiter.slot(target.origin[1], at),
+            self._pool.get(target.origin, target.path, headers) as answer,
+        ):
+            response = answer.response
+            fields: dict[str, str] = {}
+            for name, value in response.getheaders():
+                name = name.lower()
+                fields[name] = f"{fields[name]}, {value}" if name in fields else value
+            redirect = response.status in REDIRECT_STATUSES and "location" in fields
+            # a redirect's body is left unread (and its connection closed)
+            body = b"" if redirect else _read_capped(response, fields, target.url, limit, at)
+        return Fetched(
+            url=target.url,
+            status=response.status,
+            content_type=fields.get("content-type", ""),
+            headers=fields,
+            body=body,
         )
-        request = self._client.build_request(
-            "GET", target, headers={"Accept": accept}, timeout=timeout
-        )
-        with self._limiter.slot(target.host, at):
-            response = self._client.send(request, stream=True)
-            try:
-                if response.status_code in REDIRECT_STATUSES and "location" in response.headers:
-                    return response, b""
-                return response, _read_capped(response, str(target), limit, at)
-            finally:
-                response.close()
 
-    def _checked_url(self, url: str) -> httpx.URL:
+    def _checked_url(self, url: str) -> Target:
         try:
-            parsed = httpx.URL(url)
-        except (httpx.InvalidURL, TypeError) as error:
+            parts = urlsplit(url)
+            port = parts.port
+        except (ValueError, TypeError) as error:
             raise RefusedUrl(f"{url!r} is not a valid URL ({error})") from None
-        if parsed.scheme not in ("http", "https"):
-            shown = f"'{parsed.scheme}:'" if parsed.scheme else "no scheme"
+        scheme = parts.scheme.lower()
+        if scheme not in DEFAULT_PORTS:
+            shown = f"'{scheme}:'" if scheme else "no scheme"
             raise RefusedUrl(f"{url} has {shown}; only http and https URLs are fetched")
-        if not parsed.host:
-            raise RefusedUrl(f"{url} has no host")
-        if parsed.userinfo:
+        if parts.username is not None or "@" in parts.netloc:
             raise RefusedUrl(f"{url} carries a user name or password; such URLs are not fetched")
-        self.backend.check_literal(parsed.host)  # before any connection; checked again there
-        return parsed
+        if not parts.hostname:
+            raise RefusedUrl(f"{url} has no host")
+        try:
+            host = parts.hostname.encode("idna").decode("ascii")
+        except UnicodeError as error:
+            raise RefusedUrl(f"{url!r} is not a valid URL ({error})") from None
+        if _ends_in_a_number(host):  # 2130706433, 0x7f.1, 0177.0.0.1, 127.1: all 127.0.0.1
+            host = _ipv4(host, url)
+        self.backend.check_literal(host)  # before any connection; checked again there
+        path = quote(parts.path or "/", safe=_PATH_SAFE)
+        query = quote(parts.query, safe=_QUERY_SAFE)
+        origin = (scheme, host, port or DEFAULT_PORTS[scheme])
+        text = urlunsplit((scheme, _netloc(origin), path, query, ""))
+        return Target(origin, f"{path}?{query}" if query else path, text)
 
     @contextmanager
     def _errors(self, url: str) -> Iterator[None]:
@@ -213,42 +255,91 @@ class OutboundFetcher:
             yield
         except FetchError:
             raise
-        except (httpx.TimeoutException, httpcore.TimeoutException):
+        except (TimeoutError, httpcore.TimeoutException):
             raise FetchTimeout(
                 f"{url} did not answer in time (limit {self.total_timeout:g} s in all)"
             ) from None
-        except (httpx.InvalidURL, httpx.UnsupportedProtocol, httpcore.UnsupportedProtocol) as error:
+        except http.client.InvalidURL as error:
             raise RefusedUrl(f"{url} cannot be fetched ({error})") from None
-        except httpx.DecodingError:
+        except zlib.error:
             raise FetchError(f"{url} sent a body that does not match its encoding") from None
-        except (httpx.HTTPError, httpcore.NetworkError, httpcore.ProtocolError) as error:
+        except http.client.HTTPException as error:
+            raise Unreachable(
+                f"{url} sent an answer that is not HTTP ({error or type(error).__name__})"
+            ) from None
+        except (OSError, httpcore.NetworkError, httpcore.ProtocolError) as error:
             raise Unreachable(
                 f"{url} could not be reached ({error or type(error).__name__})"
             ) from None
 
 
-def _fetched(target: httpx.URL, response: httpx.Response, body: bytes) -> Fetched:
-    headers = response.headers
-    return Fetched(
-        url=str(target),
-        status=response.status_code,
-        content_type=headers.get("content-type", ""),
-        headers={name: ", ".join(headers.get_list(name)) for name in headers},
-        body=body,
-    )
+def _ends_in_a_number(host: str) -> bool:
+    """WHATWG's test for a host the URL parser must read as IPv4 (its last label numeric)."""
+    if ":" in host:  # IPv6
+        return False
+    last = host.rstrip(".").rsplit(".", 1)[-1].lower()
+    return last.isdigit() or (last.startswith("0x") and all(c in hexdigits for c in last[2:]))
 
 
-def _read_capped(response: httpx.Response, url: str, limit: int, at: float) -> bytes:
-    declared = response.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+def _ipv4(host: str, url: str) -> str:
+    """The dotted quad of a numeric host, read as the WHATWG URL standard (and resolvers) do:
+    one to four parts, each decimal, octal (``0`` prefix) or hexadecimal (``0x``)."""
+    invalid = RefusedUrl(f"{url!r} is not a valid URL ({host} is not an IPv4 address)")
+    parts = host.rstrip(".").split(".")
+    if len(parts) > 4:
+        raise invalid
+    numbers = []
+    for part in parts:
+        base, digits = 10, part
+        if part[:2].lower() == "0x":
+            base, digits = 16, part[2:] or "0"
+        elif len(part) > 1 and part.startswith("0"):
+            base, digits = 8, part[1:]
+        try:
+            numbers.append(int(digits, base))
+        except ValueError:
+            raise invalid from None
+    *leading, last = numbers
+    if any(n > 255 for n in leading) or last >= 256 ** (5 - len(numbers)):
+        raise invalid
+    value = sum(n << (8 * (3 - index)) for index, n in enumerate(leading)) + last
+    return str(IPv4Address(value))
+
+
+def _decoder(url: str, fields: dict[str, str]) -> "zlib._Decompress | None":
+    encodings = [e.strip().lower() for e in fields.get("content-encoding", "").split(",")]
+    encodings = [e for e in encodings if e and e != "identity"]
+    if not encodings:
+        return None
+    if len(encodings) > 1 or encodings[0] not in ("gzip", "x-gzip", "deflate"):
+        raise FetchError(f"{url} sent a body in an encoding not asked for ({', '.join(encodings)})")
+    # gzip: a gzip header; deflate: a zlib header (32 + 15 accepts both, as servers mix them)
+    return zlib.decompressobj(16 + zlib.MAX_WBITS if "gzip" in encodings[0] else 32 + 15)
+
+
+def _read_capped(
+    response: http.client.HTTPResponse, fields: dict[str, str], url: str, limit: int, at: float
+) -> bytes:
+    declared = fields.get("content-length", "")
+    decoder = _decoder(url, fields)
+    if declared.isdigit() and int(declared) > limit and decoder is None:
         raise ResponseTooLarge(f"{url} is {int(declared)} bytes, more than the {limit} allowed")
     chunks: list[bytes] = []
     size = 0
-    for chunk in response.iter_bytes():
+    while chunk := response.read(READ_SIZE):
+        if decoder is not None:
+            chunk = decoder.decompress(chunk, limit + 1 - size)
+            if decoder.unconsumed_tail:
+                raise ResponseTooLarge(f"{url} is larger than the {limit} bytes allowed")
         size += len(chunk)
         if size > limit:
             raise ResponseTooLarge(f"{url} is larger than the {limit} bytes allowed")
         if time.monotonic() > at:
             raise FetchTimeout(f"{url} took too long to send its answer")
         chunks.append(chunk)
+    if decoder is not None:
+        tail = decoder.flush()
+        if size + len(tail) > limit:
+            raise ResponseTooLarge(f"{url} is larger than the {limit} bytes allowed")
+        chunks.append(tail)
     return b"".join(chunks)

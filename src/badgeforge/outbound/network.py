@@ -50,7 +50,8 @@ def deadline(at: float) -> Iterator[None]:
         _deadline.reset(token)
 
 
-def _bounded(timeout: float | None, error: type[Exception]) -> float | None:
+def bounded(timeout: float | None, error: type[Exception]) -> float | None:
+    """``timeout``, lowered to what is left before the deadline; ``error`` once it passed."""
     at = _deadline.get()
     if at is None:
         return timeout
@@ -67,10 +68,10 @@ class _DeadlineStream(httpcore.NetworkStream):
         self._inner = inner
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._inner.read(max_bytes, _bounded(timeout, httpcore.ReadTimeout))
+        return self._inner.read(max_bytes, bounded(timeout, httpcore.ReadTimeout))
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._inner.write(buffer, _bounded(timeout, httpcore.WriteTimeout))
+        self._inner.write(buffer, bounded(timeout, httpcore.WriteTimeout))
 
     def close(self) -> None:
         self._inner.close()
@@ -81,8 +82,8 @@ class _DeadlineStream(httpcore.NetworkStream):
         server_hostname: str | None = None,
         timeout: float | None = None,
     ) -> httpcore.NetworkStream:
-        bounded = _bounded(timeout, httpcore.ConnectTimeout)
-        return _DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, bounded))
+        limit = bounded(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, limit))
 
     def get_extra_info(self, info: str) -> Any:
         return self._inner.get_extra_info(info)
@@ -115,13 +116,13 @@ class GuardedBackend(httpcore.NetworkBackend):
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.NetworkStream:
         """Connect to the first reachable checked address of ``host`` (all must pass)."""
-        timeout = _bounded(timeout, httpcore.ConnectTimeout)
+        timeout = bounded(timeout, httpcore.ConnectTimeout)
         addresses = self.checked_addresses(host, port, timeout)
         failure: Exception | None = None
         for address in addresses:
             try:
                 stream = self._inner.connect_tcp(
-                    address, port, _bounded(timeout, httpcore.ConnectTimeout), local_address,
+                    address, port, bounded(timeout, httpcore.ConnectTimeout), local_address,
                     socket_options,
                 )  # fmt: skip
             except httpcore.ConnectError as error:

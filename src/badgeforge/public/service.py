@@ -23,13 +23,14 @@ from badgeforge.badge_classes.models import BadgeClass, BadgeClassVersion
 from badgeforge.core import ob2, ob2_signing
 from badgeforge.core.baking import bake_png, bake_svg
 from badgeforge.core.keys import KeyAlgorithm
+from badgeforge.core.records import IssuerRecord
 from badgeforge.issuance.models import BadgeClassSnapshot, ImageBlob, IssuedAward
 from badgeforge.issuers.models import Issuer
-from badgeforge.issuers.service import to_record as issuer_to_record
 from badgeforge.problems import Gone, NotFound
 from badgeforge.public.baked import BAKED, IMAGES
 from badgeforge.public.links import PublicLinks
 from badgeforge.signing import service as signing
+from badgeforge.signing.models import SigningKey
 
 
 @dataclass(frozen=True)
@@ -126,14 +127,77 @@ def issued_state(session: Session, award_id: UUID) -> IssuedState:
     return IssuedState(row[0], row[1])
 
 
+_ISSUER = Issuer.__table__
+_KEY = SigningKey.__table__
+_SNAPSHOT = BadgeClassSnapshot.__table__
+_ISSUER_RECORD = select(
+    *(_ISSUER.c[name] for name in ("id", "name", "url", "email", "description", "telephone")),
+    _ISSUER.c.language,
+    _ISSUER.c.image_media_type,
+).where(_ISSUER.c.id == bindparam("issuer_id"))
+_PUBLISHED_KEY_IDS = (
+    select(_KEY.c.id)
+    .where(
+        _KEY.c.issuer_id == bindparam("issuer_id"),
+        _KEY.c.status.in_(signing.PUBLISHED),
+        _KEY.c.algorithm == bindparam("algorithm"),
+    )
+    .order_by(_KEY.c.created_at, _KEY.c.id)
+)
+_PUBLISHED_KEY: Select[Any] = select(
+    _KEY.c.id,
+    _KEY.c.issuer_id,
+    _KEY.c.algorithm,
+    _KEY.c.public_key_pem,
+    _KEY.c.public_key_multibase,
+).where(_KEY.c.id == bindparam("key_id"), _KEY.c.status.in_(signing.PUBLISHED))
+_SNAPSHOT_DOCUMENT = select(_SNAPSHOT.c.document).where(
+    _SNAPSHOT.c.badge_class_id == bindparam("badge_class_id"),
+    _SNAPSHOT.c.version == bindparam("version"),
+)
+_REVOKED_SIGNED = (
+    select(_ISSUED.c.ob2_signed_id, _AWARD.c.revocation_reason)
+    .select_from(_ISSUED.join(_AWARD, _AWARD.c.id == _ISSUED.c.award_id))
+    .where(_ISSUED.c.issuer_id == bindparam("issuer_id"), _AWARD.c.revoked_at.is_not(None))
+    .order_by(_AWARD.c.revoked_at, _AWARD.c.id)
+)
+"""The documents a verifier fetches after an assertion are read as the assertion is: only
+the columns they publish, with statements built once (no ORM objects)."""
+
+
+def issuer_record(session: Session, issuer_id: UUID) -> IssuerRecord:
+    """What an issuer's public documents show, else NotFound."""
+    row = session.execute(_ISSUER_RECORD, {"issuer_id": issuer_id}).first()
+    if row is None:
+        raise NotFound(f"No issuer with id {issuer_id}.")
+    fields = row._asdict()
+    has_image = fields.pop("image_media_type") is not None
+    return IssuerRecord(**fields, has_image=has_image)
+
+
+def published_key_ids(session: Session, issuer_id: UUID, algorithm: KeyAlgorithm) -> list[UUID]:
+    """The ids of an issuer's published keys of one algorithm, oldest first."""
+    parameters = {"issuer_id": issuer_id, "algorithm": algorithm}
+    return list(session.scalars(_PUBLISHED_KEY_IDS, parameters))
+
+
+def published_key(session: Session, key_id: UUID) -> Row[Any]:
+    """One published key (``id``, ``issuer_id``, ``algorithm``, ``public_key_pem``), else
+    NotFound."""
+    row = session.execute(_PUBLISHED_KEY, {"key_id": key_id}).first()
+    if row is None:
+        raise NotFound(f"No published key with id {key_id}.")
+    return row
+
+
 def issuer_document(session: Session, links: PublicLinks, issuer_id: UUID) -> dict[str, Any]:
     """The hosted OB 2.0 Issuer Profile, with its published RSA keys and revocation list."""
-    issuer = find_issuer(session, issuer_id)
-    keys = signing.published_keys(session, issuer.id, KeyAlgorithm.RSA)
+    issuer = issuer_record(session, issuer_id)
+    keys = published_key_ids(session, issuer.id, KeyAlgorithm.RSA)
     return ob2.issuer_profile(
-        issuer_to_record(issuer),
+        issuer,
         links,
-        public_keys=[links.ob2_key(key.id) for key in keys],
+        public_keys=[links.ob2_key(key_id) for key_id in keys],
         revocation_list=links.ob2_revocation_list(issuer.id),
     )
 
@@ -159,15 +223,11 @@ def badge_class_document(
 
 def badge_class_version(session: Session, badge_class_id: UUID, version: str) -> str:
     """A BadgeClass exactly as it was awarded (stored JSON text)."""
-    snapshot = session.scalar(
-        select(BadgeClassSnapshot).where(
-            BadgeClassSnapshot.badge_class_id == badge_class_id,
-            BadgeClassSnapshot.version == version,
-        )
-    )
-    if snapshot is None:
+    parameters = {"badge_class_id": badge_class_id, "version": version}
+    document: str | None = session.scalar(_SNAPSHOT_DOCUMENT, parameters)
+    if document is None:
         raise NotFound(f"No version {version} of badge class {badge_class_id}.")
-    return snapshot.document
+    return document
 
 
 def badge_class_image(session: Session, badge_class_id: UUID, media_type: str) -> bytes:
@@ -253,7 +313,7 @@ def signed_baked_image(session: Session, award_id: UUID, media_type: str) -> byt
 
 def ob2_key_document(session: Session, links: PublicLinks, key_id: UUID) -> dict[str, Any]:
     """The OB 2.0 CryptographicKey of a published RSA key."""
-    key = signing.published_key(session, key_id)
+    key = published_key(session, key_id)
     if key.algorithm is not KeyAlgorithm.RSA:
         raise NotFound(f"No OB 2.0 key with id {key_id}.")
     return ob2_signing.cryptographic_key(
@@ -263,13 +323,8 @@ def ob2_key_document(session: Session, links: PublicLinks, key_id: UUID) -> dict
 
 def ob2_revocation_list(session: Session, links: PublicLinks, issuer_id: UUID) -> dict[str, Any]:
     """The issuer's OB 2.0 RevocationList: every revoked signed assertion."""
-    issuer = find_issuer(session, issuer_id)
-    rows = session.execute(
-        select(IssuedAward.ob2_signed_id, Award.revocation_reason)
-        .join(Award, Award.id == IssuedAward.award_id)
-        .where(IssuedAward.issuer_id == issuer.id, Award.revoked_at.is_not(None))
-        .order_by(Award.revoked_at, Award.id)
-    ).all()
+    issuer = issuer_record(session, issuer_id)
+    rows = session.execute(_REVOKED_SIGNED, {"issuer_id": issuer.id}).all()
     return ob2_signing.revocation_list(
         links.ob2_revocation_list(issuer.id),
         links.issuer(issuer.id),
