@@ -81,6 +81,11 @@ TAGS = [
 ]
 
 
+DIRECT_ROUTERS = (public_router, ob3_public_router, pages_router, meta_router)
+"""The routers whose eligible GET routes ``badgeforge.direct`` answers (public documents,
+images and pages; ``/health``)."""
+
+
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
     """Build the service for ``settings`` (and an existing engine, if given)."""
     settings = settings or Settings()
@@ -111,7 +116,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.fetcher = fetcher_from_settings(settings)
     install_problem_handlers(app)
     # Innermost: the public GET routes answered without the router walk and DI (direct.py).
-    app.add_middleware(DirectRoutes, routers=(public_router, ob3_public_router, pages_router))
+    app.add_middleware(DirectRoutes, routers=DIRECT_ROUTERS)
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_request_bytes)
     app.add_middleware(HeadAsGet)
     app.add_middleware(ConditionalRequests)  # If-None-Match -> 304 (public documents)

@@ -1,10 +1,14 @@
-"""Service endpoints: health check and the documentation of problem types."""
+"""Service endpoints: health check and the documentation of problem types.
+
+Load balancers and orchestrators ask ``/health`` every few seconds on every instance: it
+is answered like the public documents (``badgeforge.direct``), one small query.
+"""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import text
 
@@ -71,11 +75,15 @@ def home() -> RedirectResponse:
     return RedirectResponse("/docs")
 
 
-@router.get("/health", summary="Health check")
-def health(session: SessionDep) -> Health:
+_HEALTH_QUERY = text("SELECT 1")
+_HEALTHY = Health(status="ok", version=__version__).model_dump_json().encode()
+
+
+@router.get("/health", summary="Health check", response_model=Health)
+def health(session: SessionDep) -> Response:
     """Answers `ok` when the service can reach its database."""
-    session.execute(text("SELECT 1"))
-    return Health(status="ok", version=__version__)
+    session.execute(_HEALTH_QUERY)
+    return Response(_HEALTHY, media_type="application/json")
 
 
 @router.get(
