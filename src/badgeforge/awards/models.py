@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from badgeforge.db import Base, UTCDateTime, utcnow
@@ -15,6 +15,16 @@ class Award(OrganisationOwned, Base):
     """A badge class awarded to a recipient email; rendered as an OB 2.0 Assertion."""
 
     __tablename__ = "award"
+    __table_args__ = (
+        # revocation lists read an issuer's revoked awards only (migration 0012)
+        Index(
+            "ix_award_revoked_by_badge_class",
+            "badge_class_id",
+            "revoked_at",
+            sqlite_where=text("revoked_at IS NOT NULL"),
+            postgresql_where=text("revoked_at IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[UUID] = mapped_column(primary_key=True, default=uuid4)
     badge_class_id: Mapped[UUID] = mapped_column(ForeignKey("badge_class.id"), index=True)

@@ -13,12 +13,11 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from badgeforge.awards.models import Award
 from badgeforge.core import did, status_list
 from badgeforge.core.baking import bake_png_credential, bake_svg_credential
 from badgeforge.core.keys import KeyAlgorithm, load_public_key_pem, public_jwk
 from badgeforge.issuance.links import KeyReferences
-from badgeforge.issuance.models import IdentifierStyle, IssuedAward, ProofFormat, StatusList
+from badgeforge.issuance.models import IdentifierStyle, ProofFormat, StatusList
 from badgeforge.issuers.models import Issuer
 from badgeforge.problems import NotFound
 from badgeforge.public.baked import BAKED
@@ -29,6 +28,7 @@ from badgeforge.public.service import (
     image_blob,
     image_digest_column,
     issued_columns,
+    revoked_awards,
 )
 from badgeforge.signing import service as signing
 from badgeforge.signing.models import KeyStatus, SigningKey
@@ -159,14 +159,8 @@ def status_list_credential(session: Session, list_id: UUID) -> str:
 
 def revocation_list(session: Session, links: PublicLinks, issuer_id: UUID) -> Document:
     """The issuer's 1EdTech Revocation List: ids of its revoked OB 3.0 credentials."""
-    issuer = find_issuer(session, issuer_id)
-    rows = session.execute(
-        select(IssuedAward.base_url, IssuedAward.award_id, Award.revocation_reason)
-        .join(Award, Award.id == IssuedAward.award_id)
-        .where(IssuedAward.issuer_id == issuer.id, Award.revoked_at.is_not(None))
-        .order_by(Award.revoked_at, Award.id)
-    ).all()
+    rows = revoked_awards(session, issuer_id, "base_url", "award_id", "revocation_reason")
     revoked = [
         (PublicLinks(base_url).credential(award_id), reason) for base_url, award_id, reason in rows
     ]
-    return status_list.revocation_list_document(links.ob3_revocation_list(issuer.id), revoked)
+    return status_list.revocation_list_document(links.ob3_revocation_list(issuer_id), revoked)

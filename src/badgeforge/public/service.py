@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, Select, bindparam, select
+from sqlalchemy import Row, Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session, undefer
 
 from badgeforge.awards.models import Award
@@ -130,55 +130,85 @@ def issued_state(session: Session, award_id: UUID) -> IssuedState:
 _ISSUER = Issuer.__table__
 _KEY = SigningKey.__table__
 _SNAPSHOT = BadgeClassSnapshot.__table__
-_ISSUER_RECORD = select(
+_KEY_PUBLISHED = or_(*(_KEY.c.status == status for status in signing.PUBLISHED))
+"""Not ``in_``: its expanding parameter is rendered again at every execution."""
+_ISSUER_COLUMNS = (
     *(_ISSUER.c[name] for name in ("id", "name", "url", "email", "description", "telephone")),
     _ISSUER.c.language,
     _ISSUER.c.image_media_type,
-).where(_ISSUER.c.id == bindparam("issuer_id"))
-_PUBLISHED_KEY_IDS = (
-    select(_KEY.c.id)
-    .where(
-        _KEY.c.issuer_id == bindparam("issuer_id"),
-        _KEY.c.status.in_(signing.PUBLISHED),
-        _KEY.c.algorithm == bindparam("algorithm"),
+)
+_ISSUER_WITH_KEYS: Select[Any] = (
+    select(*_ISSUER_COLUMNS, _KEY.c.id.label("key_id"))
+    .select_from(
+        _ISSUER.outerjoin(
+            _KEY,
+            and_(
+                _KEY.c.issuer_id == _ISSUER.c.id,
+                _KEY_PUBLISHED,
+                _KEY.c.algorithm == bindparam("algorithm"),
+            ),
+        )
     )
+    .where(_ISSUER.c.id == bindparam("issuer_id"))
     .order_by(_KEY.c.created_at, _KEY.c.id)
 )
 _PUBLISHED_KEY: Select[Any] = select(
-    _KEY.c.id,
-    _KEY.c.issuer_id,
-    _KEY.c.algorithm,
-    _KEY.c.public_key_pem,
-    _KEY.c.public_key_multibase,
-).where(_KEY.c.id == bindparam("key_id"), _KEY.c.status.in_(signing.PUBLISHED))
+    _KEY.c.id, _KEY.c.issuer_id, _KEY.c.algorithm, _KEY.c.public_key_pem
+).where(_KEY.c.id == bindparam("key_id"), _KEY_PUBLISHED)
 _SNAPSHOT_DOCUMENT = select(_SNAPSHOT.c.document).where(
     _SNAPSHOT.c.badge_class_id == bindparam("badge_class_id"),
     _SNAPSHOT.c.version == bindparam("version"),
 )
-_REVOKED_SIGNED = (
-    select(_ISSUED.c.ob2_signed_id, _AWARD.c.revocation_reason)
-    .select_from(_ISSUED.join(_AWARD, _AWARD.c.id == _ISSUED.c.award_id))
-    .where(_ISSUED.c.issuer_id == bindparam("issuer_id"), _AWARD.c.revoked_at.is_not(None))
-    .order_by(_AWARD.c.revoked_at, _AWARD.c.id)
-)
 """The documents a verifier fetches after an assertion are read as the assertion is: only
-the columns they publish, with statements built once (no ORM objects)."""
+the columns they publish, in one statement each, built once (no ORM objects)."""
 
 
-def issuer_record(session: Session, issuer_id: UUID) -> IssuerRecord:
-    """What an issuer's public documents show, else NotFound."""
-    row = session.execute(_ISSUER_RECORD, {"issuer_id": issuer_id}).first()
-    if row is None:
+_ISSUER_EXISTS = select(_ISSUER.c.id).where(_ISSUER.c.id == bindparam("issuer_id"))
+_BADGE_CLASS = BadgeClass.__table__
+
+
+@lru_cache(maxsize=8)
+def _revoked_statement(columns: tuple[str, ...]) -> Select[Any]:
+    """Built once per column set: an issuer's revoked awards, oldest revocation first.
+
+    It goes from the issuer's badge classes to their revoked awards only (the partial
+    index ``ix_award_revoked_by_badge_class``), never through all the awards it issued.
+    """
+    revoked = _AWARD.c.revoked_at.is_not(None)
+    tables = _BADGE_CLASS.join(
+        _AWARD, and_(_AWARD.c.badge_class_id == _BADGE_CLASS.c.id, revoked)
+    ).join(_ISSUED, _ISSUED.c.award_id == _AWARD.c.id)
+    return (
+        select(*(_ISSUED.c[c] if c in _ISSUED.c else _AWARD.c[c] for c in columns))
+        .select_from(tables)
+        .where(_BADGE_CLASS.c.issuer_id == bindparam("issuer_id"))
+        .order_by(_AWARD.c.revoked_at, _AWARD.c.id)
+    )
+
+
+def revoked_awards(session: Session, issuer_id: UUID, *columns: str) -> list[tuple[Any, ...]]:
+    """The named columns (``issued_award``'s, else ``award``'s) of every revoked award of an
+    issuer, oldest revocation first; NotFound without such an issuer."""
+    if session.scalar(_ISSUER_EXISTS, {"issuer_id": issuer_id}) is None:
         raise NotFound(f"No issuer with id {issuer_id}.")
-    fields = row._asdict()
-    has_image = fields.pop("image_media_type") is not None
-    return IssuerRecord(**fields, has_image=has_image)
+    rows = session.execute(_revoked_statement(columns), {"issuer_id": issuer_id})
+    return [tuple(row) for row in rows]
 
 
-def published_key_ids(session: Session, issuer_id: UUID, algorithm: KeyAlgorithm) -> list[UUID]:
-    """The ids of an issuer's published keys of one algorithm, oldest first."""
+def issuer_with_keys(
+    session: Session, issuer_id: UUID, algorithm: KeyAlgorithm
+) -> tuple[IssuerRecord, list[UUID]]:
+    """What an issuer's public documents show, and the ids of its published keys of one
+    algorithm (oldest first); NotFound without such an issuer."""
     parameters = {"issuer_id": issuer_id, "algorithm": algorithm}
-    return list(session.scalars(_PUBLISHED_KEY_IDS, parameters))
+    rows = session.execute(_ISSUER_WITH_KEYS, parameters).all()
+    if not rows:
+        raise NotFound(f"No issuer with id {issuer_id}.")
+    fields = rows[0]._asdict()
+    del fields["key_id"]
+    has_image = fields.pop("image_media_type") is not None
+    keys = [row.key_id for row in rows if row.key_id is not None]
+    return IssuerRecord(**fields, has_image=has_image), keys
 
 
 def published_key(session: Session, key_id: UUID) -> Row[Any]:
@@ -192,8 +222,7 @@ def published_key(session: Session, key_id: UUID) -> Row[Any]:
 
 def issuer_document(session: Session, links: PublicLinks, issuer_id: UUID) -> dict[str, Any]:
     """The hosted OB 2.0 Issuer Profile, with its published RSA keys and revocation list."""
-    issuer = issuer_record(session, issuer_id)
-    keys = published_key_ids(session, issuer.id, KeyAlgorithm.RSA)
+    issuer, keys = issuer_with_keys(session, issuer_id, KeyAlgorithm.RSA)
     return ob2.issuer_profile(
         issuer,
         links,
@@ -323,10 +352,9 @@ def ob2_key_document(session: Session, links: PublicLinks, key_id: UUID) -> dict
 
 def ob2_revocation_list(session: Session, links: PublicLinks, issuer_id: UUID) -> dict[str, Any]:
     """The issuer's OB 2.0 RevocationList: every revoked signed assertion."""
-    issuer = issuer_record(session, issuer_id)
-    rows = session.execute(_REVOKED_SIGNED, {"issuer_id": issuer.id}).all()
+    rows = revoked_awards(session, issuer_id, "ob2_signed_id", "revocation_reason")
     return ob2_signing.revocation_list(
-        links.ob2_revocation_list(issuer.id),
-        links.issuer(issuer.id),
+        links.ob2_revocation_list(issuer_id),
+        links.issuer(issuer_id),
         [(signed_id, reason) for signed_id, reason in rows],
     )

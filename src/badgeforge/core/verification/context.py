@@ -2,10 +2,15 @@
 
 A verification fetches a bounded number of documents (hosted assertions, profiles, keys,
 status lists, endorsements), each at most once: the same URL asked twice is answered from
-a per-verification memo. Without a fetcher, anything that needs the network is reported
-as not checkable rather than guessed.
+a per-verification memo (a failure too). Documents that do not depend on each other (a
+signed badge's BadgeClass and key, its endorsements) can be fetched at the same time with
+:meth:`Session.prefetch`, which fills the memo. Without a fetcher, anything that needs the
+network is reported as not checkable rather than guessed.
 """
 
+import threading
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -24,6 +29,7 @@ MAX_DOCUMENT_BYTES = 1_048_576
 MAX_IMAGE_BYTES = 8 * 1024 * 1024
 
 Document = dict[str, Any]
+_PREFETCH = ThreadPoolExecutor(max_workers=8, thread_name_prefix="badgeforge-prefetch")
 
 
 @dataclass(frozen=True)
@@ -54,11 +60,12 @@ class Unfetchable(CoreError):
 
 @dataclass
 class Session:
-    """One verification's options and its memo of fetched documents."""
+    """One verification's options and its memo of fetched documents (or fetch failures)."""
 
     options: VerifyOptions
     fetches: int = 0
-    memo: dict[str, Fetched] = field(default_factory=dict)
+    memo: dict[str, Fetched | Unfetchable] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def now(self) -> datetime:
@@ -75,22 +82,53 @@ class Session:
         url = url.split("#", 1)[0]
         if not url.lower().startswith(("https://", "http://")):
             raise Unfetchable("fetch.not_http", url)
-        if url in self.memo:
-            return self.memo[url]
+        remembered = self.memo.get(url)
+        if remembered is None:
+            remembered = self._fetch(url, accept, max_bytes)
+        if isinstance(remembered, Unfetchable):
+            raise remembered
+        if len(remembered.body) > max_bytes:
+            raise Unfetchable("fetch.too_large", url, f"more than {max_bytes} bytes")
+        return remembered
+
+    def prefetch(self, urls: Iterable[Any]) -> None:
+        """Fetch the documents at ``urls`` (those not in the memo yet) at the same time.
+
+        What each fetch gives, success or failure, is remembered; nothing is raised here:
+        the check that needs a document reports on it when it asks :meth:`fetch` for it.
+        """
+        pending = [
+            url
+            for url in dict.fromkeys(u.split("#", 1)[0] for u in urls if isinstance(u, str))
+            if url not in self.memo and url.lower().startswith(("https://", "http://"))
+        ]
+        if self.options.fetcher is None or not pending:
+            return
+        others = [
+            _PREFETCH.submit(self._fetch, url, ACCEPT_JSON, MAX_DOCUMENT_BYTES)
+            for url in pending[1:]
+        ]
+        self._fetch(pending[0], ACCEPT_JSON, MAX_DOCUMENT_BYTES)
+        for other in others:
+            other.result()
+
+    def _fetch(self, url: str, accept: str, max_bytes: int) -> Fetched | Unfetchable:
+        """Fetch ``url`` once and remember the answer or the failure (thread-safe)."""
         fetcher = self.options.fetcher
         if fetcher is None:
-            raise Unfetchable("fetch.offline", url)
-        if self.fetches >= self.options.max_fetches:
-            raise Unfetchable("fetch.budget", url, f"more than {self.options.max_fetches} fetches")
-        self.fetches += 1
+            return Unfetchable("fetch.offline", url)
+        with self._lock:
+            if self.fetches >= self.options.max_fetches:
+                detail = f"more than {self.options.max_fetches} fetches"
+                return Unfetchable("fetch.budget", url, detail)
+            self.fetches += 1
+        result: Fetched | Unfetchable
         try:
-            fetched = fetcher.get(url, accept=accept, max_bytes=max_bytes)
+            result = fetcher.get(url, accept=accept, max_bytes=max_bytes)
         except FetchError as error:
-            raise Unfetchable("fetch.failed", url, str(error)[:300]) from error
-        if len(fetched.body) > max_bytes:
-            raise Unfetchable("fetch.too_large", url, f"more than {max_bytes} bytes")
-        self.memo[url] = fetched
-        return fetched
+            result = Unfetchable("fetch.failed", url, str(error)[:300])
+        self.memo[url] = result
+        return result
 
     def fetch_json(self, url: str) -> Document:
         """GET ``url`` and parse a JSON object from a 200 answer; raises Unfetchable."""

@@ -213,6 +213,7 @@ def _verify_signed(report: Report, session: Session, token: str) -> Graph:
     ):
         report.failed("structure", "structure.ob2_assertion", "verification is not SignedBadge")
         raise _Stop
+    session.prefetch([assertion.get("badge"), verification.get("creator")])  # independent
     badge, issuer = _graph(report, session, assertion)
     report.facts.format = "ob2-signed"
     key = _signed_key(report, session, assertion, issuer)
@@ -255,6 +256,7 @@ def _endorsements(report: Report, session: Session, holders: tuple[Document, ...
     if not found:
         report.skipped("endorsements", "endorsements.none")
         return
+    session.prefetch(item for item in found[:MAX_ENDORSEMENTS] if isinstance(item, str))
     for item in found[:MAX_ENDORSEMENTS]:
         report.facts.endorsements.append(_endorsement(session, item))
     bad = sum(1 for item in report.facts.endorsements if item.verdict is not Verdict.VALID)
