@@ -8,6 +8,7 @@ IPv4 address (IPv4-mapped, NAT64, 6to4). Loopback (127.0.0.0/8, ::1) may be allo
 local development and tests; nothing else ever is.
 """
 
+from functools import lru_cache
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address
 
 IPAddress = IPv4Address | IPv6Address
@@ -64,6 +65,7 @@ _NAT64 = IPv6Network("64:ff9b::/96")
 _GLOBAL_UNICAST_V6 = IPv6Network("2000::/3")
 
 
+@lru_cache(maxsize=4096)  # pure; each outbound fetch asks it about its host again
 def refusal_reason(address: IPAddress, *, allow_loopback: bool = False) -> str | None:
     """Why badgeforge must not connect to ``address`` (``None``: it may).
 
@@ -99,6 +101,7 @@ def _embedded_ipv4(address: IPv6Address) -> tuple[str, IPv4Address] | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def parse_address(text: str) -> IPAddress | None:
     """The IP address written in ``text`` (an IPv6 zone such as ``%eth0`` is kept), or None."""
     try:

@@ -19,6 +19,7 @@ import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from ipaddress import IPv4Address
 from string import hexdigits
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
@@ -35,6 +36,7 @@ from badgeforge.core.fetching import (
     UnexpectedContentType,
     Unreachable,
 )
+from badgeforge.outbound.addresses import parse_address
 from badgeforge.outbound.cache import ResponseCache
 from badgeforge.outbound.client import ConnectionPool, Origin
 from badgeforge.outbound.network import GuardedBackend, Resolver, deadline, system_resolver
@@ -223,31 +225,9 @@ class OutboundFetcher:
         )
 
     def _checked_url(self, url: str) -> Target:
-        try:
-            parts = urlsplit(url)
-            port = parts.port
-        except (ValueError, TypeError) as error:
-            raise RefusedUrl(f"{url!r} is not a valid URL ({error})") from None
-        scheme = parts.scheme.lower()
-        if scheme not in DEFAULT_PORTS:
-            shown = f"'{scheme}:'" if scheme else "no scheme"
-            raise RefusedUrl(f"{url} has {shown}; only http and https URLs are fetched")
-        if parts.username is not None or "@" in parts.netloc:
-            raise RefusedUrl(f"{url} carries a user name or password; such URLs are not fetched")
-        if not parts.hostname:
-            raise RefusedUrl(f"{url} has no host")
-        try:
-            host = parts.hostname.encode("idna").decode("ascii")
-        except UnicodeError as error:
-            raise RefusedUrl(f"{url!r} is not a valid URL ({error})") from None
-        if _ends_in_a_number(host):  # 2130706433, 0x7f.1, 0177.0.0.1, 127.1: all 127.0.0.1
-            host = _ipv4(host, url)
-        self.backend.check_literal(host)  # before any connection; checked again there
-        path = quote(parts.path or "/", safe=_PATH_SAFE)
-        query = quote(parts.query, safe=_QUERY_SAFE)
-        origin = (scheme, host, port or DEFAULT_PORTS[scheme])
-        text = urlunsplit((scheme, _netloc(origin), path, query, ""))
-        return Target(origin, f"{path}?{query}" if query else path, text)
+        target = parse_target(url)
+        self.backend.check_literal(target.origin[1])  # before any connection; again there
+        return target
 
     @contextmanager
     def _errors(self, url: str) -> Iterator[None]:
@@ -273,6 +253,36 @@ class OutboundFetcher:
             ) from None
 
 
+@lru_cache(maxsize=1024)  # pure: a verifier asks for the same few URLs again and again
+def parse_target(url: str) -> Target:
+    """Where ``url`` leads, or RefusedUrl: http(s) only, no credentials, a host; the host
+    in ASCII (IDNA), a numeric one as a dotted quad; path and query percent-encoded."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except (ValueError, TypeError) as error:
+        raise RefusedUrl(f"{url!r} is not a valid URL ({error})") from None
+    scheme = parts.scheme.lower()
+    if scheme not in DEFAULT_PORTS:
+        shown = f"'{scheme}:'" if scheme else "no scheme"
+        raise RefusedUrl(f"{url} has {shown}; only http and https URLs are fetched")
+    if parts.username is not None or "@" in parts.netloc:
+        raise RefusedUrl(f"{url} carries a user name or password; such URLs are not fetched")
+    if not parts.hostname:
+        raise RefusedUrl(f"{url} has no host")
+    try:
+        host = parts.hostname.encode("idna").decode("ascii")
+    except UnicodeError as error:
+        raise RefusedUrl(f"{url!r} is not a valid URL ({error})") from None
+    if _ends_in_a_number(host):  # 2130706433, 0x7f.1, 0177.0.0.1, 127.1: all 127.0.0.1
+        host = _ipv4(host, url)
+    path = quote(parts.path or "/", safe=_PATH_SAFE)
+    query = quote(parts.query, safe=_QUERY_SAFE)
+    origin = (scheme, host, port or DEFAULT_PORTS[scheme])
+    text = urlunsplit((scheme, _netloc(origin), path, query, ""))
+    return Target(origin, f"{path}?{query}" if query else path, text)
+
+
 def _ends_in_a_number(host: str) -> bool:
     """WHATWG's test for a host the URL parser must read as IPv4 (its last label numeric)."""
     if ":" in host:  # IPv6
@@ -284,6 +294,8 @@ def _ends_in_a_number(host: str) -> bool:
 def _ipv4(host: str, url: str) -> str:
     """The dotted quad of a numeric host, read as the WHATWG URL standard (and resolvers) do:
     one to four parts, each decimal, octal (``0`` prefix) or hexadecimal (``0x``)."""
+    if str(parse_address(host)) == host:  # already a dotted quad
+        return host
     invalid = RefusedUrl(f"{url!r} is not a valid URL ({host} is not an IPv4 address)")
     parts = host.rstrip(".").split(".")
     if len(parts) > 4:

@@ -32,8 +32,9 @@ _PUBLIC = {"Cache-Control": "no-cache", "Access-Control-Allow-Origin": "*"}
 def _document(
     body: dict[str, Any], accept: str | None, *, status_code: int = 200, cache: str
 ) -> Response:
-    """A document rendered now (live issuer profiles, keys, revocation lists)."""
-    text = json.dumps(body, ensure_ascii=False, indent=2)
+    """A document rendered now (live issuer profiles, keys, revocation lists), compact like
+    the documents stored at award time."""
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
     return _stored(text, accept, status_code=status_code, cache=cache)
 
 

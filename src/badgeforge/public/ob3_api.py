@@ -54,7 +54,11 @@ _JSON_CONTENT = {"application/json": {"example": _CONTROLLER}}
 
 
 def _json(body: str | dict[str, Any], media_type: str, *, cache: str) -> Response:
-    text = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False, indent=2)
+    text = (
+        body
+        if isinstance(body, str)
+        else json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    )
     response = Response(
         text.encode("utf-8"),
         media_type=f"{media_type}; charset=utf-8",

@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, Select, and_, bindparam, or_, select
+from sqlalchemy import Row, Select, and_, bindparam, select
 from sqlalchemy.orm import Session, undefer
 
 from badgeforge.awards.models import Award
@@ -130,8 +130,14 @@ def issued_state(session: Session, award_id: UUID) -> IssuedState:
 _ISSUER = Issuer.__table__
 _KEY = SigningKey.__table__
 _SNAPSHOT = BadgeClassSnapshot.__table__
-_KEY_PUBLISHED = or_(*(_KEY.c.status == status for status in signing.PUBLISHED))
-"""Not ``in_``: its expanding parameter is rendered again at every execution."""
+_KEY_PUBLISHED = _KEY.c.status.in_(
+    [
+        bindparam(f"published_{status.value}", status, _KEY.c.status.type)
+        for status in signing.PUBLISHED
+    ]
+)
+"""``IN (?, ?)`` with fixed parameters: a plain list expands (rendered at each execution),
+and SQLite plans ``OR`` three times slower."""
 _ISSUER_COLUMNS = (
     *(_ISSUER.c[name] for name in ("id", "name", "url", "email", "description", "telephone")),
     _ISSUER.c.language,
@@ -163,8 +169,10 @@ _SNAPSHOT_DOCUMENT = select(_SNAPSHOT.c.document).where(
 the columns they publish, in one statement each, built once (no ORM objects)."""
 
 
-_ISSUER_EXISTS = select(_ISSUER.c.id).where(_ISSUER.c.id == bindparam("issuer_id"))
 _BADGE_CLASS = BadgeClass.__table__
+
+
+_ISSUER_EXISTS = select(_ISSUER.c.id).where(_ISSUER.c.id == bindparam("issuer_id"))
 
 
 @lru_cache(maxsize=8)
@@ -173,15 +181,15 @@ def _revoked_statement(columns: tuple[str, ...]) -> Select[Any]:
 
     It goes from the issuer's badge classes to their revoked awards only (the partial
     index ``ix_award_revoked_by_badge_class``), never through all the awards it issued.
+    Inner joins: the condition must be in the WHERE clause for SQLite to use that index.
     """
-    revoked = _AWARD.c.revoked_at.is_not(None)
-    tables = _BADGE_CLASS.join(
-        _AWARD, and_(_AWARD.c.badge_class_id == _BADGE_CLASS.c.id, revoked)
-    ).join(_ISSUED, _ISSUED.c.award_id == _AWARD.c.id)
+    tables = _BADGE_CLASS.join(_AWARD, _AWARD.c.badge_class_id == _BADGE_CLASS.c.id).join(
+        _ISSUED, _ISSUED.c.award_id == _AWARD.c.id
+    )
     return (
         select(*(_ISSUED.c[c] if c in _ISSUED.c else _AWARD.c[c] for c in columns))
         .select_from(tables)
-        .where(_BADGE_CLASS.c.issuer_id == bindparam("issuer_id"))
+        .where(_BADGE_CLASS.c.issuer_id == bindparam("issuer_id"), _AWARD.c.revoked_at.is_not(None))
         .order_by(_AWARD.c.revoked_at, _AWARD.c.id)
     )
 
@@ -189,9 +197,9 @@ def _revoked_statement(columns: tuple[str, ...]) -> Select[Any]:
 def revoked_awards(session: Session, issuer_id: UUID, *columns: str) -> list[tuple[Any, ...]]:
     """The named columns (``issued_award``'s, else ``award``'s) of every revoked award of an
     issuer, oldest revocation first; NotFound without such an issuer."""
-    if session.scalar(_ISSUER_EXISTS, {"issuer_id": issuer_id}) is None:
+    rows = session.execute(_revoked_statement(columns), {"issuer_id": issuer_id}).all()
+    if not rows and session.scalar(_ISSUER_EXISTS, {"issuer_id": issuer_id}) is None:
         raise NotFound(f"No issuer with id {issuer_id}.")
-    rows = session.execute(_revoked_statement(columns), {"issuer_id": issuer_id})
     return [tuple(row) for row in rows]
 
 
