@@ -2,15 +2,15 @@
 chunked and compressed bodies, and encodings nobody asked for."""
 
 import gzip
-import socket
 import threading
+import time
 import zlib
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from badgeforge.core.fetching import FetchError, FetchTimeout, ResponseTooLarge
+from badgeforge.core.fetching import FetchError, FetchTimeout, ResponseTooLarge, Unreachable
 from badgeforge.outbound import OutboundFetcher
 
 from .conftest import LoopbackOnly
@@ -71,6 +71,33 @@ class KeepAliveServer:
 
             def answer_close(self) -> None:
                 self.reply(BODY, Connection="close")
+                self.close_connection = True
+
+            def answer_linger(self) -> None:  # keep-alive said, then closed once answered
+                self.reply(BODY)
+                self.close_connection = True
+
+            def answer_continue(self) -> None:
+                self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+                self.reply(BODY)
+
+            def answer_garbage(self) -> None:
+                self.wfile.write(b"SMTP ready\r\n\r\n")
+                self.close_connection = True
+
+            def answer_headers(self) -> None:
+                self.send_response(200)
+                for index in range(101):
+                    self.send_header(f"X-{index}", "y")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def answer_truncated(self) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", JSON)
+                self.send_header("Content-Length", "100")
+                self.end_headers()
+                self.wfile.write(b"{")
                 self.close_connection = True
 
             def answer_stall(self) -> None:
@@ -142,8 +169,49 @@ def test_an_idle_connection_closed_meanwhile_is_retried_once(
     fetcher.get(keep_alive.url("/json"), accept=JSON)
     idle = fetcher._pool._idle  # the connection kept for reuse, closed under its feet
     (connection,) = next(iter(idle.values()))
-    connection.sock.sock.shutdown(socket.SHUT_RDWR)
+    connection.shutdown()
     assert fetcher.get(keep_alive.url("/json"), accept=JSON).body == BODY
+
+
+def test_a_connection_the_server_drops_unannounced_is_retried(
+    keep_alive: KeepAliveServer, fetcher: OutboundFetcher
+) -> None:
+    before = keep_alive.connections
+    assert fetcher.get(keep_alive.url("/linger"), accept=JSON).body == BODY
+    time.sleep(0.05)  # the server has closed its end by now
+    assert fetcher.get(keep_alive.url("/json"), accept=JSON).body == BODY
+    assert keep_alive.connections - before == 2
+
+
+def test_an_interim_answer_is_skipped(
+    keep_alive: KeepAliveServer, fetcher: OutboundFetcher
+) -> None:
+    fetched = fetcher.get(keep_alive.url("/continue"), accept=JSON)
+    assert (fetched.status, fetched.body) == (200, BODY)
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/garbage", "is not HTTP/1.x"),
+        ("/headers", "more than 100 headers"),
+        ("/truncated", "in the middle of its answer"),
+    ],
+)
+def test_answers_that_cannot_be_read(
+    path: str, message: str, keep_alive: KeepAliveServer, fetcher: OutboundFetcher
+) -> None:
+    with pytest.raises(Unreachable, match=message):
+        fetcher.get(keep_alive.url(path), accept=JSON)
+
+
+def test_a_header_with_a_line_break_is_not_sent(
+    keep_alive: KeepAliveServer, fetcher: OutboundFetcher
+) -> None:
+    before = len(keep_alive.requests)
+    with pytest.raises(FetchError, match="control character"):
+        fetcher.get(keep_alive.url("/json"), accept="application/json\r\nX-Injected: 1")
+    assert len(keep_alive.requests) == before
 
 
 @pytest.mark.parametrize("path", ["/chunked", "/gzip", "/deflate"])

@@ -11,7 +11,6 @@ sent. Every failure is a typed :class:`~badgeforge.core.fetching.FetchError` wit
 message a person can read.
 """
 
-import http.client
 import ssl
 import threading
 import time
@@ -38,14 +37,13 @@ from badgeforge.core.fetching import (
 )
 from badgeforge.outbound.addresses import parse_address
 from badgeforge.outbound.cache import ResponseCache
-from badgeforge.outbound.client import ConnectionPool, Origin
+from badgeforge.outbound.client import ConnectionPool, MalformedAnswer, Origin
 from badgeforge.outbound.network import GuardedBackend, Resolver, deadline, system_resolver
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 USER_AGENT = "badgeforge-verifier/0.1 (Open Badges verification)"
 MiB = 1024 * 1024
 DEFAULT_PORTS = {"http": 80, "https": 443}
-READ_SIZE = 64 * 1024
 _PATH_SAFE = "/%:@!$&'()*+,;=-._~"
 _QUERY_SAFE = _PATH_SAFE + "?"
 
@@ -203,22 +201,23 @@ class OutboundFetcher:
             "Accept": accept,
             "Accept-Encoding": "gzip, deflate",
             "User-Agent": self.user_agent,
+            "Connection": "keep-alive",
         }
         with (
             self._limiter.slot(target.origin[1], at),
             self._pool.get(target.origin, target.path, headers) as answer,
         ):
-            response = answer.response
             fields: dict[str, str] = {}
-            for name, value in response.getheaders():
+            for name, value in answer.headers:
                 name = name.lower()
                 fields[name] = f"{fields[name]}, {value}" if name in fields else value
-            redirect = response.status in REDIRECT_STATUSES and "location" in fields
-            # a redirect's body is left unread (and its connection closed)
-            body = b"" if redirect else _read_capped(response, fields, target.url, limit, at)
+            body = b""
+            if answer.status not in REDIRECT_STATUSES or "location" not in fields:
+                # a redirect's body is left unread (and its connection closed)
+                body = _decoded(answer.read_body(target.url, limit), fields, target.url, limit)
         return Fetched(
             url=target.url,
-            status=response.status,
+            status=answer.status,
             content_type=fields.get("content-type", ""),
             headers=fields,
             body=body,
@@ -233,20 +232,16 @@ class OutboundFetcher:
     def _errors(self, url: str) -> Iterator[None]:
         try:
             yield
+        except MalformedAnswer as error:
+            raise Unreachable(f"{url} sent an answer badgeforge cannot read: {error}") from None
         except FetchError:
             raise
         except (TimeoutError, httpcore.TimeoutException):
             raise FetchTimeout(
                 f"{url} did not answer in time (limit {self.total_timeout:g} s in all)"
             ) from None
-        except http.client.InvalidURL as error:
-            raise RefusedUrl(f"{url} cannot be fetched ({error})") from None
         except zlib.error:
             raise FetchError(f"{url} sent a body that does not match its encoding") from None
-        except http.client.HTTPException as error:
-            raise Unreachable(
-                f"{url} sent an answer that is not HTTP ({error or type(error).__name__})"
-            ) from None
         except (OSError, httpcore.NetworkError, httpcore.ProtocolError) as error:
             raise Unreachable(
                 f"{url} could not be reached ({error or type(error).__name__})"
@@ -329,29 +324,15 @@ def _decoder(url: str, fields: dict[str, str]) -> "zlib._Decompress | None":
     return zlib.decompressobj(16 + zlib.MAX_WBITS if "gzip" in encodings[0] else 32 + 15)
 
 
-def _read_capped(
-    response: http.client.HTTPResponse, fields: dict[str, str], url: str, limit: int, at: float
-) -> bytes:
-    declared = fields.get("content-length", "")
+def _decoded(body: bytes, fields: dict[str, str], url: str, limit: int) -> bytes:
+    """``body`` decompressed (``gzip``/``deflate``), at most ``limit`` bytes of it."""
     decoder = _decoder(url, fields)
-    if declared.isdigit() and int(declared) > limit and decoder is None:
-        raise ResponseTooLarge(f"{url} is {int(declared)} bytes, more than the {limit} allowed")
-    chunks: list[bytes] = []
-    size = 0
-    while chunk := response.read(READ_SIZE):
-        if decoder is not None:
-            chunk = decoder.decompress(chunk, limit + 1 - size)
-            if decoder.unconsumed_tail:
-                raise ResponseTooLarge(f"{url} is larger than the {limit} bytes allowed")
-        size += len(chunk)
-        if size > limit:
-            raise ResponseTooLarge(f"{url} is larger than the {limit} bytes allowed")
-        if time.monotonic() > at:
-            raise FetchTimeout(f"{url} took too long to send its answer")
-        chunks.append(chunk)
-    if decoder is not None:
-        tail = decoder.flush()
-        if size + len(tail) > limit:
-            raise ResponseTooLarge(f"{url} is larger than the {limit} bytes allowed")
-        chunks.append(tail)
-    return b"".join(chunks)
+    if decoder is None:
+        return body
+    decoded = decoder.decompress(body, limit + 1)
+    if len(decoded) > limit or decoder.unconsumed_tail:
+        raise ResponseTooLarge(f"{url} is larger than the {limit} bytes allowed")
+    tail = decoder.flush(limit + 1 - len(decoded))
+    if len(decoded) + len(tail) > limit:
+        raise ResponseTooLarge(f"{url} is larger than the {limit} bytes allowed")
+    return decoded + tail
