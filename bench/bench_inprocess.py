@@ -130,7 +130,9 @@ HTML = {"accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0
 
 async def verifier_documents(call: Request, award_id: str) -> dict[str, str]:
     """The paths of what a verifier fetches after the assertion: the badge class as awarded,
-    the issuer profile, its key and its revocation list."""
+    the issuer profile, its key and its revocation list; after an OB 3.0 credential, its
+    key (Multikey, or JWK for the VC-JWT) and its status list credential."""
+    import base64
     import json
     from urllib.parse import urlsplit
 
@@ -145,11 +147,18 @@ async def verifier_documents(call: Request, award_id: str) -> dict[str, str]:
     badge = await linked(urlsplit(assertion["badge"]).path)
     issuer = await linked(urlsplit(badge["issuer"]).path)
     keys = issuer["publicKey"]
+    credential = await linked(f"/ob3/credentials/{award_id}")
+    _, token = await call("GET", f"/ob3/credentials/{award_id}/jwt", None, b"")
+    proof = credential["proof"][0] if isinstance(credential["proof"], list) else credential["proof"]
+    header = json.loads(base64.urlsafe_b64decode(token.split(b".")[0] + b"=="))
     return {
         "badge class version": urlsplit(assertion["badge"]).path,
         "issuer": urlsplit(badge["issuer"]).path,
         "key": urlsplit(keys if isinstance(keys, str) else keys[0]).path,
         "revocation list": urlsplit(issuer["revocationList"]).path,
+        "OB 3.0 key (Multikey)": urlsplit(proof["verificationMethod"]).path,
+        "OB 3.0 key (JWK, VC-JWT kid)": urlsplit(header["kid"]).path,
+        "OB 3.0 status list": urlsplit(credential["credentialStatus"]["statusListCredential"]).path,
     }
 
 
@@ -160,7 +169,7 @@ def endpoints(
     return {
         "GET /health": (["/health"], {}),
         "GET /ob2/assertions/{id}": ([f"/ob2/assertions/{i}" for i in ids], {}),
-        **{f"GET {name} (OB 2.0)": ([path], {}) for name, path in documents.items()},
+        **{f"GET {name}": ([path], {}) for name, path in documents.items()},
         "GET /ob2/assertions/{id}/baked.png": (
             [f"/ob2/assertions/{i}/baked.png" for i in ids],
             {},

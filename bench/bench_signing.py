@@ -66,7 +66,8 @@ def install_js() -> Path:
         command = ["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts"]
         subprocess.run(command, cwd=JS_INSTALL, check=True, capture_output=True, timeout=600)
         stamp.write_text(digest.hexdigest() + "\n")
-    shutil.copy2(JS_SOURCE / "bench.mjs", JS_INSTALL / "bench.mjs")
+    for script in JS_SOURCE.glob("*.mjs"):  # bench.mjs, verify.mjs (bench_verify.py)
+        shutil.copy2(script, JS_INSTALL / script.name)
     return JS_INSTALL
 
 

@@ -1,35 +1,51 @@
-"""Verification side by side: badgeforge's verifier against the 1EdTech OB 2.0 validator.
+"""Verification side by side: badgeforge's verifier against the 1EdTech OB 2.0 validator
+(OB 2.0 inputs) and the digitalbazaar JavaScript stack (OB 3.0 inputs).
 
 Usage::
 
     .venv/bin/python bench/bench_verify.py [--awards N] [--seconds S] [--rounds R] [--cpu C]
+                                           [--only REGEX]
 
 Starts ``badgeforge serve`` (one process) on 127.0.0.1 with a fresh SQLite file, awards
-``--awards`` badges over the API, then verifies **the same inputs** with both verifiers:
+``--awards`` badges over the API, then verifies **the same inputs** with both verifiers
+of each pair:
 
 - an OB 2.0 hosted assertion, given as its URL (the assertion, badge class and issuer are
-  fetched over HTTP from the server each time: neither verifier caches them here);
-- the OB 2.0 signed assertion, given as its compact JWS (the key is fetched);
-- the baked PNG carrying the hosted assertion (read, then verified as hosted).
+  fetched over HTTP from the server each time: no verifier caches anything here);
+- the OB 2.0 signed assertion, given as its compact JWS (the key, issuer and revocation
+  list are fetched);
+- the baked PNG carrying the hosted assertion (read, then verified as hosted);
+- the OB 3.0 credential with its ``eddsa-rdfc-2022`` proof, as JSON (the key, and the
+  Bitstring Status List credential, itself verified, are fetched);
+- the same credential as a VC-JWT (RS256; the JWK and the status list are fetched);
+- the PNG with the Data Integrity credential baked in.
 
 badgeforge: ``core.verification.verify`` with the SSRF-safe ``OutboundFetcher`` (loopback
-allowed, response cache off), in this process. The validator: PyPI ``badgecheck`` 1.2.0
+allowed, response cache off), in this process: every check of its report (schema, proof,
+key, status, dates). The 1EdTech validator: PyPI ``badgecheck`` 1.2.0
 (``openbadges.verifier.verify``) in its own virtualenv (``tests/oracles/ob2_validator.py``
 builds it; contexts served locally, as in the test oracle), in a child process
-(``_ob2_timing.py``). Both verifiers run one verification at a time, pinned to the same CPU
-(``--cpu``, default 0); the server is pinned to the other one. Each kind runs ``--rounds``
-rounds of ``--seconds``; the table gives the median rate and the best round, and each
-verifier's own CPU time per verification (its process only, least of the rounds: the
-server's share, the same for both, is left out; it moves far less than the rates when other
-work shares the machine). Before timing, both verifiers must find the first input of each
-kind valid.
+(``_ob2_timing.py``). The JavaScript stack: ``bench/js/verify.mjs`` in Node, the pins of
+``tests/oracles/vc_js`` (``@digitalbazaar/vc`` with ``eddsa-rdfc-2022``, ``jose`` for
+VC-JWT), proof and status checked as in the oracle, documents fetched with Node's
+``fetch`` each time, contexts bundled.
+
+Both verifiers of a pair run one verification at a time, pinned to the same CPU (``--cpu``,
+default 0); the server is pinned to the other one. Each kind runs ``--rounds`` rounds of
+``--seconds``; the table gives the median rate and the best round, and each verifier's own
+CPU time per verification (its process only, least of the rounds: the server's share, the
+same for both, is left out; it moves far less than the rates when other work shares the
+machine). Before timing, both verifiers must find the first input of each kind valid.
+Targets (issue 7): ten times the 1EdTech validator, twice the JavaScript stack.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -41,6 +57,7 @@ from typing import Any
 
 import httpx
 from _common import create_organisation, load_average, machine, markdown_table
+from bench_signing import install_js
 from bench_wrk import HOST, free_port, process, seed
 
 from badgeforge.core.keys import KeyVault
@@ -53,7 +70,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from tests.oracles.ob2_validator import CONTEXTS, HERE, _venv_python, ensure_venv  # noqa: E402
 
-KINDS = ("OB 2.0 hosted (URL)", "OB 2.0 signed (JWS)", "OB 2.0 baked PNG")
+OB2_KINDS = ("OB 2.0 hosted (URL)", "OB 2.0 signed (JWS)", "OB 2.0 baked PNG")
+OB3_KINDS = ("OB 3.0 Data Integrity (JSON)", "OB 3.0 VC-JWT", "OB 3.0 baked PNG")
+KINDS = OB2_KINDS + OB3_KINDS
+TARGETS = {"1EdTech OB 2.0 validator": 10.0, "digitalbazaar JS (Node)": 2.0}
 Inputs = dict[str, list[str | bytes]]
 
 
@@ -87,6 +107,12 @@ def serve(workdir: Path, awards: int, cpu: int) -> tuple[Any, Inputs]:
             inputs[KINDS[1]].append(signed.text)
             baked = client.get(f"/ob2/assertions/{award_id}/baked.png").raise_for_status()
             inputs[KINDS[2]].append(baked.content)
+            credential = client.get(f"/ob3/credentials/{award_id}").raise_for_status()
+            inputs[KINDS[3]].append(credential.text)
+            jwt = client.get(f"/ob3/credentials/{award_id}/jwt").raise_for_status()
+            inputs[KINDS[4]].append(jwt.text.strip())
+            baked = client.get(f"/ob3/credentials/{award_id}/baked.png").raise_for_status()
+            inputs[KINDS[5]].append(baked.content)
     return server, inputs
 
 
@@ -125,8 +151,6 @@ def badgeforge_rates(inputs: Inputs, args: Any) -> Timing:
 
 
 def validator_rates(inputs: Inputs, args: Any) -> Timing:
-    import base64
-
     kinds = {
         kind: [
             {"image_b64": base64.b64encode(item).decode()}
@@ -158,25 +182,85 @@ def validator_rates(inputs: Inputs, args: Any) -> Timing:
     return {kind: (result["rates"], result["cpu"]) for kind, result in results.items()}
 
 
+def javascript_rates(inputs: Inputs, args: Any) -> Timing:
+    """The digitalbazaar stack (bench/js/verify.mjs) on the same inputs, one at a time."""
+    folder = install_js()
+    kinds = {
+        kind: [
+            {"png_b64": base64.b64encode(item).decode()}
+            if isinstance(item, bytes)
+            else {"credential": json.loads(item)}
+            if item.startswith("{")
+            else {"jwt": item}
+            for item in items
+        ]
+        for kind, items in inputs.items()
+    }
+    node = subprocess.Popen(
+        ["taskset", "-c", str(args.cpu), "node", "verify.mjs"],
+        cwd=folder, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+    def ask(command: dict[str, Any]) -> dict[str, Any]:
+        assert node.stdin is not None
+        assert node.stdout is not None
+        node.stdin.write(json.dumps(command) + "\n")
+        node.stdin.flush()
+        answer: dict[str, Any] = json.loads(node.stdout.readline())
+        if "error" in answer:
+            raise SystemExit(f"verify.mjs: {answer['error']}")
+        return answer
+
+    try:
+        checked = ask({"op": "setup", "kinds": kinds})
+        for kind, valid in checked["valid"].items():
+            if not valid:
+                raise SystemExit(f"JavaScript: {kind} is not valid: {checked['errors'][kind]}")
+        results: Timing = {}
+        for kind in kinds:
+            rounds = [
+                ask({"op": "round", "kind": kind, "seconds": args.seconds})
+                for _ in range(args.rounds)
+            ]
+            rates_ = [r["count"] / r["elapsed"] for r in rounds]
+            results[kind] = (rates_, [r["cpu"] / r["count"] for r in rounds])
+        return results
+    finally:
+        if node.stdin is not None:
+            node.stdin.write(json.dumps({"op": "quit"}) + "\n")
+            node.stdin.close()
+        node.wait(timeout=30)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--awards", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--cpu", type=int, choices=(0, 1), default=0)
+    parser.add_argument("--only", default="", help="a regular expression on the input kinds")
     args = parser.parse_args(argv)
     print(f"machine: {machine()}; load before: {load_average()}")
     os.sched_setaffinity(0, {args.cpu})
     with tempfile.TemporaryDirectory(prefix="bench-verify-") as workdir:
         server, inputs = serve(Path(workdir), args.awards, args.cpu)
+        inputs = {k: v for k, v in inputs.items() if re.search(args.only, k, re.IGNORECASE)}
+        ob2 = {k: v for k, v in inputs.items() if k in OB2_KINDS}
+        ob3 = {k: v for k, v in inputs.items() if k in OB3_KINDS}
         try:
             ours = badgeforge_rates(inputs, args)
-            theirs = validator_rates(inputs, args)
+            theirs: dict[str, tuple[str, tuple[list[float], list[float]]]] = {}
+            if ob2:
+                for kind, timing in validator_rates(ob2, args).items():
+                    theirs[kind] = ("1EdTech OB 2.0 validator", timing)
+            if ob3:
+                for kind, timing in javascript_rates(ob3, args).items():
+                    theirs[kind] = ("digitalbazaar JS (Node)", timing)
         finally:
             server.__exit__(None, None, None)
     rows = []
-    for kind in KINDS:
-        (mine, mine_cpu), (other, other_cpu) = ours[kind], theirs[kind]
+    for kind in inputs:
+        (mine, mine_cpu), (name, (other, other_cpu)) = ours[kind], theirs[kind]
         rate, other_rate = statistics.median(mine), statistics.median(other)
         cpu, other_cpu_ms = 1000 * min(mine_cpu), 1000 * min(other_cpu)
         rows.append(
@@ -184,16 +268,18 @@ def main(argv: list[str] | None = None) -> None:
                 kind,
                 f"{rate:,.0f}",
                 f"{max(mine):,.0f}",
+                name,
                 f"{other_rate:,.1f}",
                 f"{max(other):,.1f}",
-                f"{rate / other_rate:,.1f}x",
+                f"**{rate / other_rate:,.1f}x**",
+                f"{TARGETS[name]:g}x",
                 f"{cpu:.2f}",
-                f"{other_cpu_ms:.1f}",
-                f"{other_cpu_ms / cpu:,.0f}x",
+                f"{other_cpu_ms:.2f}",
+                f"{other_cpu_ms / cpu:,.1f}x",
             ]
         )
-    header = ["input", "badgeforge /s", "best", "1EdTech validator /s", "best", "ratio"]
-    header += ["badgeforge CPU ms", "validator CPU ms", "CPU ratio"]
+    header = ["input", "badgeforge /s", "best", "compared with", "its /s", "best", "ratio"]
+    header += ["target", "badgeforge CPU ms", "its CPU ms", "CPU ratio"]
     print(f"\n{args.rounds} rounds of {args.seconds:g} s; load after: {load_average()}\n")
     print(markdown_table(header, rows))
 

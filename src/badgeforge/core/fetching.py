@@ -70,7 +70,8 @@ class Fetcher(Protocol):
     """Fetch a URL with GET; raises FetchError (never another exception) on failure.
 
     Any HTTP status is returned as a :class:`Fetched` (a 410 is an answer, not an error);
-    a body longer than ``max_bytes`` is a FetchError.
+    a body longer than ``max_bytes`` is a FetchError. It must be safe to call from several
+    threads at once: a verification fetches independent documents side by side.
     """
 
     def get(self, url: str, *, accept: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Fetched: ...

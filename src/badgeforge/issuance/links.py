@@ -8,12 +8,22 @@ issuer's identifier style (an https key document, a did:web fragment or a did:ke
 """
 
 from dataclasses import dataclass
+from typing import Protocol
 from uuid import UUID
 
 from badgeforge.core.did import did_key, did_web
 from badgeforge.issuance.models import IdentifierStyle
 from badgeforge.public.links import PublicLinks
-from badgeforge.signing.models import SigningKey
+
+
+class NamedKey(Protocol):
+    """What naming a key needs: a ``SigningKey``, or a row of its columns."""
+
+    @property
+    def id(self) -> UUID: ...
+
+    @property
+    def public_key_multibase(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -27,7 +37,7 @@ class KeyReferences:
     def did_web(self) -> str:
         return did_web(self.public.ob3_issuer(self.issuer_id))
 
-    def identifier(self, ed25519_key: SigningKey) -> str:
+    def identifier(self, ed25519_key: NamedKey) -> str:
         """The issuer's OB 3.0 ``id`` (did:key follows the active Ed25519 key)."""
         if self.style is IdentifierStyle.DID_WEB:
             return self.did_web()
@@ -35,7 +45,7 @@ class KeyReferences:
             return did_key(ed25519_key.public_key_multibase)
         return self.public.ob3_issuer(self.issuer_id)
 
-    def method(self, key: SigningKey) -> str:
+    def method(self, key: NamedKey) -> str:
         """The ``verificationMethod`` (Ed25519) or ``kid`` (RSA) of ``key``."""
         if self.style is IdentifierStyle.DID_WEB:
             return f"{self.did_web()}#key-{key.id}"

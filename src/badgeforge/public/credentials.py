@@ -7,16 +7,18 @@ RSA keys, the bare public JWK a VC-JWT ``kid`` names). did:web issuers get a DID
 at the path did:web resolution uses. Status lists are served as last signed.
 """
 
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import Row, Select, and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from badgeforge.core import did, status_list
 from badgeforge.core.baking import bake_png_credential, bake_svg_credential
 from badgeforge.core.keys import KeyAlgorithm, load_public_key_pem, public_jwk
-from badgeforge.issuance.links import KeyReferences
+from badgeforge.issuance.links import KeyReferences, NamedKey
 from badgeforge.issuance.models import IdentifierStyle, ProofFormat, StatusList
 from badgeforge.issuers.models import Issuer
 from badgeforge.problems import NotFound
@@ -75,7 +77,7 @@ def _references(links: PublicLinks, issuer: Issuer) -> KeyReferences:
     return KeyReferences(links, issuer.id, IdentifierStyle(issuer.identifier_style))
 
 
-def _multikey(references: KeyReferences, controller: str, key: SigningKey) -> Document:
+def _multikey(references: KeyReferences, controller: str, key: NamedKey) -> Document:
     if key.public_key_multibase is None:
         raise NotFound(f"Key {key.id} is not an Ed25519 key.")
     return did.multikey_method(references.method(key), controller, key.public_key_multibase)
@@ -105,37 +107,105 @@ def issuer_did_document(session: Session, links: PublicLinks, issuer_id: UUID) -
     return did.did_document(identifier, methods)
 
 
-def _jwk(session: Session, links: PublicLinks, key: SigningKey, *, kid: bool) -> Document:
+@lru_cache(maxsize=256)
+def _public_jwk(pem: str) -> tuple[tuple[str, Any], ...]:
+    """The JWK members of a PEM public key (parsed once per key and process)."""
+    return tuple(public_jwk(load_public_key_pem(pem)).items())
+
+
+def _jwk(
+    links: PublicLinks,
+    key: SigningKey | Row[Any],
+    style: IdentifierStyle | None,
+    active: NamedKey | None,
+    *,
+    kid: bool,
+) -> Document:
     """The public JWK of ``key`` with ``iss`` = its issuer's OB 3.0 identifier.
 
     The ``iss`` member (allowed by the OB 3.0 spec for multi-issuer platforms) ties the key
     to one issuer, so verifiers need not trust every key on this host. For a did:key issuer
-    it is the current did:key (it follows the active Ed25519 key).
+    it is the current did:key (it follows the issuer's ``active`` Ed25519 key). ``style``
+    is None when the issuer is gone (no ``iss``).
     """
-    jwk: Document = public_jwk(
-        load_public_key_pem(key.public_key_pem), kid=links.ob3_key(key.id) if kid else None
-    )
-    issuer = session.get(Issuer, key.issuer_id)
-    if issuer is not None:
-        references = _references(links, issuer)
-        ed25519_keys = signing.published_keys(session, issuer.id, KeyAlgorithm.ED25519)
-        current = next((k for k in ed25519_keys if k.status is KeyStatus.ACTIVE), None)
-        jwk["iss"] = (
-            references.identifier(current) if current is not None else links.ob3_issuer(issuer.id)
-        )
+    jwk: Document = dict(_public_jwk(key.public_key_pem))
+    if kid:
+        jwk["kid"] = links.ob3_key(key.id)
+    if style is not None:
+        references = KeyReferences(links, key.issuer_id, style)
+        issuer = links.ob3_issuer(key.issuer_id)
+        jwk["iss"] = references.identifier(active) if active is not None else issuer
     return jwk
+
+
+def _issuer_keying(
+    session: Session, issuer_id: UUID
+) -> tuple[IdentifierStyle | None, SigningKey | None]:
+    """An issuer's identifier style and its active Ed25519 key (ORM path: key sets)."""
+    issuer = session.get(Issuer, issuer_id)
+    if issuer is None:
+        return None, None
+    ed25519_keys = signing.published_keys(session, issuer.id, KeyAlgorithm.ED25519)
+    active = next((k for k in ed25519_keys if k.status is KeyStatus.ACTIVE), None)
+    return IdentifierStyle(issuer.identifier_style), active
+
+
+_KEY = SigningKey.__table__
+_ACTIVE = _KEY.alias("active_ed25519")
+_ISSUER = Issuer.__table__
+_KEY_DOCUMENT: Select[Any] = (
+    select(
+        _KEY.c.id,
+        _KEY.c.issuer_id,
+        _KEY.c.algorithm,
+        _KEY.c.public_key_pem,
+        _KEY.c.public_key_multibase,
+        _ISSUER.c.identifier_style,
+        _ACTIVE.c.id.label("active_id"),
+        _ACTIVE.c.public_key_multibase.label("active_multibase"),
+    )
+    .select_from(
+        _KEY.outerjoin(_ISSUER, _ISSUER.c.id == _KEY.c.issuer_id).outerjoin(
+            _ACTIVE,
+            and_(
+                _ACTIVE.c.issuer_id == _KEY.c.issuer_id,
+                _ACTIVE.c.algorithm
+                == bindparam("ed25519", KeyAlgorithm.ED25519, _KEY.c.algorithm.type),
+                _ACTIVE.c.status == bindparam("active", KeyStatus.ACTIVE, _KEY.c.status.type),
+            ),
+        )
+    )
+    .where(
+        _KEY.c.id == bindparam("key_id"),
+        _KEY.c.status.in_(
+            [bindparam(f"published_{s.value}", s, _KEY.c.status.type) for s in signing.PUBLISHED]
+        ),
+    )
+)
+"""Built once: a published key, its issuer's identifier style and active Ed25519 key (at
+most one: a unique partial index), in one statement."""
+
+
+@dataclass(frozen=True)
+class _ActiveKey:
+    id: UUID
+    public_key_multibase: str | None
 
 
 def key_document(session: Session, links: PublicLinks, key_id: UUID) -> Document:
     """A key URL: a Multikey document (Ed25519) or the bare public JWK (RSA, VC-JWT kid)."""
-    key = signing.published_key(session, key_id)
-    if key.algorithm is KeyAlgorithm.RSA:
-        return _jwk(session, links, key, kid=False)
-    references = KeyReferences(links, key.issuer_id, IdentifierStyle.URL)
-    controller = references.identifier(key)
+    row = session.execute(_KEY_DOCUMENT, {"key_id": key_id}).first()
+    if row is None:
+        raise NotFound(f"No published key with id {key_id}.")
+    if row.algorithm is KeyAlgorithm.RSA:
+        style = None if row.identifier_style is None else IdentifierStyle(row.identifier_style)
+        active = None if row.active_id is None else _ActiveKey(row.active_id, row.active_multibase)
+        return _jwk(links, row, style, active, kid=False)
+    references = KeyReferences(links, row.issuer_id, IdentifierStyle.URL)
+    controller = references.identifier(row)
     return {
         "@context": did.MULTIKEY_CONTEXT,
-        **_multikey(references, controller, key),
+        **_multikey(references, controller, row),
     }
 
 
@@ -146,7 +216,11 @@ def jwks(session: Session, links: PublicLinks, issuer_id: UUID | None = None) ->
         find_issuer(session, issuer_id)
         statement = statement.where(SigningKey.issuer_id == issuer_id)
     keys = session.scalars(statement.order_by(SigningKey.created_at, SigningKey.id)).all()
-    return {"keys": [_jwk(session, links, key, kid=True) for key in keys]}
+    return {
+        "keys": [
+            _jwk(links, key, *_issuer_keying(session, key.issuer_id), kid=True) for key in keys
+        ]
+    }
 
 
 def status_list_credential(session: Session, list_id: UUID) -> str:

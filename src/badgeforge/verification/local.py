@@ -9,8 +9,9 @@ the demo verifies its own badges while loopback stays refused.
 
 import json
 import re
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 from uuid import UUID
@@ -123,11 +124,17 @@ def _authority(url: str) -> str:
 
 @dataclass
 class LocalFetcher:
-    """A :class:`Fetcher` for this instance's URLs, falling back to ``outbound`` for others."""
+    """A :class:`Fetcher` for this instance's URLs, falling back to ``outbound`` for others.
+
+    The verification core may fetch independent documents from several threads at once
+    (``Session.prefetch``); the request's database session is not for concurrent use, so
+    local answers are read one at a time, while outbound fetches run side by side.
+    """
 
     session: Session
     base_url: str
     outbound: Fetcher | None
+    _reading: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def is_local(self, url: str) -> bool:
         return urlsplit(url).scheme in ("http", "https") and _authority(url) == _authority(
@@ -139,7 +146,8 @@ class LocalFetcher:
             if self.outbound is None:
                 raise RefusedUrl(f"{url} is not hosted here and fetching other sites is off")
             return self.outbound.get(url, accept=accept, max_bytes=max_bytes)
-        status, content_type, body = self._answer(urlsplit(url).path)
+        with self._reading:
+            status, content_type, body = self._answer(urlsplit(url).path)
         if len(body) > max_bytes:
             raise ResponseTooLarge(f"{url} is larger than {max_bytes} bytes")
         return Fetched(url, status, content_type, {"Content-Type": content_type}, body)

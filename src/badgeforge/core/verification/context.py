@@ -91,24 +91,25 @@ class Session:
             raise Unfetchable("fetch.too_large", url, f"more than {max_bytes} bytes")
         return remembered
 
-    def prefetch(self, urls: Iterable[Any]) -> None:
-        """Fetch the documents at ``urls`` (those not in the memo yet) at the same time.
+    def prefetch(self, requests: Iterable[tuple[Any, str]]) -> None:
+        """Fetch these documents (URL and ``Accept``, as the check that reads each will ask
+        for it) at the same time, those not in the memo yet; non-HTTP URLs are left out.
 
         What each fetch gives, success or failure, is remembered; nothing is raised here:
         the check that needs a document reports on it when it asks :meth:`fetch` for it.
         """
-        pending = [
-            url
-            for url in dict.fromkeys(u.split("#", 1)[0] for u in urls if isinstance(u, str))
-            if url not in self.memo and url.lower().startswith(("https://", "http://"))
-        ]
+        pending: dict[str, str] = {}
+        for url, accept in requests:
+            if isinstance(url, str) and url.lower().startswith(("https://", "http://")):
+                pending.setdefault(url.split("#", 1)[0], accept)
+        pending = {url: accept for url, accept in pending.items() if url not in self.memo}
         if self.options.fetcher is None or not pending:
             return
+        (first, first_accept), *rest = pending.items()
         others = [
-            _PREFETCH.submit(self._fetch, url, ACCEPT_JSON, MAX_DOCUMENT_BYTES)
-            for url in pending[1:]
+            _PREFETCH.submit(self._fetch, url, accept, MAX_DOCUMENT_BYTES) for url, accept in rest
         ]
-        self._fetch(pending[0], ACCEPT_JSON, MAX_DOCUMENT_BYTES)
+        self._fetch(first, first_accept, MAX_DOCUMENT_BYTES)
         for other in others:
             other.result()
 

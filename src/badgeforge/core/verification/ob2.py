@@ -16,7 +16,7 @@ from badgeforge.core.errors import CoreError, InvalidProof
 from badgeforge.core.keys import load_public_key_pem
 from badgeforge.core.vc_model import parse_date_time
 from badgeforge.core.verification import recipient
-from badgeforge.core.verification.context import Session, Unfetchable
+from badgeforge.core.verification.context import ACCEPT_JSON, Session, Unfetchable
 from badgeforge.core.verification.facts import issuer_facts, ob2_facts, string
 from badgeforge.core.verification.report import EndorsementFacts, Report, Verdict
 
@@ -213,7 +213,10 @@ def _verify_signed(report: Report, session: Session, token: str) -> Graph:
     ):
         report.failed("structure", "structure.ob2_assertion", "verification is not SignedBadge")
         raise _Stop
-    session.prefetch([assertion.get("badge"), verification.get("creator")])  # independent
+    # the BadgeClass and the key do not depend on each other: fetched at the same time
+    session.prefetch(
+        (url, ACCEPT_JSON) for url in (assertion.get("badge"), verification.get("creator"))
+    )
     badge, issuer = _graph(report, session, assertion)
     report.facts.format = "ob2-signed"
     key = _signed_key(report, session, assertion, issuer)
@@ -256,7 +259,7 @@ def _endorsements(report: Report, session: Session, holders: tuple[Document, ...
     if not found:
         report.skipped("endorsements", "endorsements.none")
         return
-    session.prefetch(item for item in found[:MAX_ENDORSEMENTS] if isinstance(item, str))
+    session.prefetch((item, ACCEPT_JSON) for item in found[:MAX_ENDORSEMENTS])
     for item in found[:MAX_ENDORSEMENTS]:
         report.facts.endorsements.append(_endorsement(session, item))
     bad = sum(1 for item in report.facts.endorsements if item.verdict is not Verdict.VALID)

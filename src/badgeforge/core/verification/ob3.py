@@ -16,7 +16,7 @@ from badgeforge.core.jsonld import CONTEXT_FILES
 from badgeforge.core.vc_jwt import credential_of
 from badgeforge.core.vc_model import VcVersion, check_credential, contexts_of, validity_period
 from badgeforge.core.verification import recipient, schemas
-from badgeforge.core.verification.context import Session
+from badgeforge.core.verification.context import ACCEPT_JSON, Session
 from badgeforge.core.verification.facts import issuer_facts, ob3_facts, string
 from badgeforge.core.verification.proofs import (
     ProofFailure,
@@ -25,7 +25,7 @@ from badgeforge.core.verification.proofs import (
     verify_token,
 )
 from badgeforge.core.verification.report import EndorsementFacts, Report
-from badgeforge.core.verification.status import check_status
+from badgeforge.core.verification.status import check_status, status_fetches
 
 Document = dict[str, Any]
 BADGE_TYPES = ("OpenBadgeCredential", "AchievementCredential")
@@ -197,6 +197,16 @@ def _endorsements(report: Report, session: Session, credential: Document) -> Non
         report.passed("endorsements", "endorsements.valid", count=len(found))
 
 
+def _key_fetches(credential: Document, decoded: Any) -> list[tuple[Any, str]]:
+    """The key URLs the proof check will fetch first: a JWT's ``kid``, or each proof's
+    verification method (HTTP(S) ones; DIDs are resolved by the check itself)."""
+    if decoded is not None:
+        return [(decoded.header.get("kid"), ACCEPT_JSON)]
+    proofs = credential.get("proof")
+    listed = proofs if isinstance(proofs, list) else [proofs]
+    return [(p.get("verificationMethod"), ACCEPT_JSON) for p in listed if isinstance(p, dict)]
+
+
 def _decode_jwt(report: Report, token: str) -> tuple[Any, Document]:
     try:
         decoded = jws.decode_compact(token)
@@ -232,6 +242,8 @@ def verify_ob3(report: Report, session: Session, value: Any, *, endorsement: boo
         _structure(report, credential, endorsement)
     except _Stop:
         return
+    # the key and the status lists do not depend on each other: fetched at the same time
+    session.prefetch([*_key_fetches(credential, decoded), *status_fetches(credential)])
     _schema(report, credential)
     _proof(report, session, credential, decoded)
     check_status(session, report, credential)

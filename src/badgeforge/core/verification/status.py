@@ -13,7 +13,7 @@ from badgeforge.core import jws, status_list
 from badgeforge.core.errors import CoreError
 from badgeforge.core.vc_jwt import credential_of
 from badgeforge.core.vc_model import validity_period
-from badgeforge.core.verification.context import Session, Unfetchable
+from badgeforge.core.verification.context import ACCEPT_JSON, Session, Unfetchable
 from badgeforge.core.verification.proofs import (
     ProofFailure,
     issuer_of,
@@ -116,6 +116,20 @@ def _one(session: Session, entry: Any, credential: Document) -> Outcome:
     if kind == "1EdTechRevocationList":
         return _revocation_list(session, entry, credential)
     raise _ListInvalid("status.unsupported", f"status type {str(kind)[:80]}")
+
+
+def status_fetches(credential: Document) -> list[tuple[Any, str]]:
+    """The documents the status check of ``credential`` will fetch first (URL, Accept)."""
+    entries = credential.get("credentialStatus")
+    found = []
+    for entry in (entries if isinstance(entries, list) else [entries])[:4]:
+        if not isinstance(entry, dict):
+            continue
+        if entry.get("type") in ("BitstringStatusListEntry", "StatusList2021Entry"):
+            found.append((entry.get("statusListCredential"), ACCEPT_STATUS))
+        elif entry.get("type") == "1EdTechRevocationList":
+            found.append((entry.get("id"), ACCEPT_JSON))
+    return found
 
 
 def check_status(session: Session, report: Report, credential: Document) -> None:
