@@ -10,8 +10,9 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from badgeforge.core.canonical import canonize
-from badgeforge.core.data_integrity import add_proof, hash_data, verify_proof
+from badgeforge.core.data_integrity import HashMemo, add_proof, hash_data, verify_proof
 from badgeforge.core.errors import InvalidProof, SigningError
+from badgeforge.core.jsonld import offline_loader
 from badgeforge.core.keys import public_multikey
 
 VECTORS = Path(__file__).parent / "files" / "ob3"
@@ -79,6 +80,27 @@ def test_vector_verifies_and_tampering_fails() -> None:
     other = ed25519.Ed25519PrivateKey.generate().public_key()
     with pytest.raises(InvalidProof):
         verify_proof(signed, signed["proof"], other)
+
+
+def test_the_hash_memo_gives_the_same_verdicts() -> None:
+    memo = HashMemo(size=2)
+    signed = signed_vector()
+    for _ in range(2):  # computed, then remembered
+        verify_proof(signed, signed["proof"], key().public_key(), memo=memo)
+    tampered = copy.deepcopy(signed)
+    tampered["credentialSubject"]["achievement"]["name"] = "Leadership"
+    with pytest.raises(InvalidProof):
+        verify_proof(tampered, tampered["proof"], key().public_key(), memo=memo)
+    with pytest.raises(InvalidProof):  # the remembered hash, another key
+        verify_proof(
+            signed, signed["proof"], ed25519.Ed25519PrivateKey.generate().public_key(), memo=memo
+        )
+    proof = {k: v for k, v in signed["proof"].items() if k != "proofValue"}
+    config = {**proof, "@context": signed["@context"]}
+    assert memo.hash_data(unsigned_vector(), config, offline_loader).hex() == (
+        PROOF_HASH + DOCUMENT_HASH
+    )
+    assert len(memo._hashes) == 2  # bounded: the oldest of three went
 
 
 def test_tampered_proof_options_fail() -> None:

@@ -8,6 +8,9 @@ proofs. Canonicalization is offline and safe (:mod:`badgeforge.core.canonical`).
 
 import copy
 import hashlib
+import json
+import threading
+from collections import OrderedDict
 from datetime import datetime
 from typing import Any
 
@@ -35,6 +38,35 @@ def hash_data(
     proof_hash = hashlib.sha256(canonize(proof_config, loader).encode("utf-8")).digest()
     document_hash = hashlib.sha256(canonize(unsigned, loader).encode("utf-8")).digest()
     return proof_hash + document_hash
+
+
+class HashMemo:
+    """What :func:`hash_data` gave for documents seen before: a bounded, thread-safe LRU.
+
+    For documents verifiers meet again and again unchanged (a status list credential is
+    shared by up to 131,072 credentials): canonicalization is a pure function of the
+    document, the proof options and the context loader, and most of a verification's cost.
+    The key is a SHA-256 of the exact JSON of both, with the loader itself.
+    """
+
+    def __init__(self, size: int = 64) -> None:
+        self._size = size
+        self._hashes: OrderedDict[tuple[bytes, DocumentLoader], bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def hash_data(self, document: Document, config: Document, loader: DocumentLoader) -> bytes:
+        text = json.dumps([document, config], sort_keys=True, ensure_ascii=False, default=str)
+        key = (hashlib.sha256(text.encode("utf-8")).digest(), loader)
+        with self._lock:
+            if key in self._hashes:
+                self._hashes.move_to_end(key)
+                return self._hashes[key]
+        data = hash_data(document, config, loader)
+        with self._lock:
+            self._hashes[key] = data
+            if len(self._hashes) > self._size:
+                self._hashes.popitem(last=False)
+        return data
 
 
 def _proof_config(document: Document, proof: Document) -> Document:
@@ -95,11 +127,13 @@ def verify_proof(
     proof: Document,
     public_key: ed25519.Ed25519PublicKey,
     loader: DocumentLoader = offline_loader,
+    memo: HashMemo | None = None,
 ) -> None:
     """Check one embedded Ed25519 proof of ``document``; raises InvalidProof.
 
     Only the signature is checked here: resolving ``verificationMethod`` to
-    ``public_key`` and judging its controller is the caller's job.
+    ``public_key`` and judging its controller is the caller's job. ``memo`` remembers
+    the canonical hashes of documents met again and again (status lists).
     """
     if not is_supported(proof):
         raise InvalidProof(f"unsupported proof type {proof.get('type')!r}")
@@ -113,7 +147,8 @@ def verify_proof(
     except InvalidDocument as error:
         raise InvalidProof("proofValue is not valid base58btc") from error
     try:
-        data = hash_data(document, _proof_config(document, proof), loader)
+        config = _proof_config(document, proof)
+        data = (memo.hash_data if memo else hash_data)(document, config, loader)
     except SigningError as error:
         raise InvalidProof(f"the document cannot be canonicalized: {error}") from error
     try:

@@ -13,6 +13,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from badgeforge.core import data_integrity, jws
+from badgeforge.core.data_integrity import HashMemo
 from badgeforge.core.errors import CoreError, InvalidProof, UnresolvedKey
 from badgeforge.core.vc_model import parse_date_time
 from badgeforge.core.verification import keys
@@ -62,7 +63,9 @@ def _date(value: Any, name: str) -> datetime:
         raise ProofFailure("proof", "proof.malformed", str(error)) from error
 
 
-def _check_one(session: Session, credential: Document, proof: Document) -> str:
+def _check_one(
+    session: Session, credential: Document, proof: Document, memo: HashMemo | None
+) -> str:
     if not data_integrity.is_supported(proof):
         suite = proof.get("cryptosuite") or proof.get("type")
         raise ProofFailure("proof", "proof.unsupported", suite=str(suite)[:80])
@@ -75,14 +78,15 @@ def _check_one(session: Session, credential: Document, proof: Document) -> str:
     if not isinstance(key.public_key, ed25519.Ed25519PublicKey):
         raise ProofFailure("key", "key.wrong_type", "an Ed25519 key is needed")
     try:
-        data_integrity.verify_proof(credential, proof, key.public_key, session.loader)
+        data_integrity.verify_proof(credential, proof, key.public_key, session.loader, memo)
     except InvalidProof as error:
         raise ProofFailure("proof", "proof.invalid", str(error)[:300]) from error
     return key.method_id
 
 
-def verify_embedded(session: Session, credential: Document) -> str:
-    """Check the embedded proofs; returns the method of one that verifies."""
+def verify_embedded(session: Session, credential: Document, memo: HashMemo | None = None) -> str:
+    """Check the embedded proofs; returns the method of one that verifies. ``memo``: for
+    documents met again and again (status lists), see :class:`HashMemo`."""
     try:
         proofs = data_integrity.proofs_of(credential)
     except InvalidProof as error:
@@ -92,7 +96,7 @@ def verify_embedded(session: Session, credential: Document) -> str:
     failures: list[ProofFailure] = []
     for proof in proofs[:4]:
         try:
-            return _check_one(session, credential, proof)
+            return _check_one(session, credential, proof, memo)
         except ProofFailure as failure:
             failures.append(failure)
     raise failures[0]

@@ -10,6 +10,7 @@ import enum
 from typing import Any
 
 from badgeforge.core import jws, status_list
+from badgeforge.core.data_integrity import HashMemo
 from badgeforge.core.errors import CoreError
 from badgeforge.core.vc_jwt import credential_of
 from badgeforge.core.vc_model import validity_period
@@ -24,6 +25,11 @@ from badgeforge.core.verification.report import Report
 
 Document = dict[str, Any]
 ACCEPT_STATUS = "application/vc+ld+json, application/ld+json, application/json, application/vc+jwt"
+
+
+STATUS_LISTS = HashMemo(64)
+"""The canonical hashes of the status list credentials seen lately (one list serves up to
+131,072 credentials): their signatures and keys are still checked every time."""
 
 
 class Outcome(enum.Enum):
@@ -48,7 +54,7 @@ def _list_credential(session: Session, url: str, issuer: str | None) -> Document
     try:
         if body[:1] == b"{":
             document = session.parse(fetched)
-            verify_embedded(session, document)
+            verify_embedded(session, document, STATUS_LISTS)
         else:
             decoded = jws.decode_compact(body.decode("ascii"))
             document = credential_of(decoded)
