@@ -49,6 +49,7 @@ from badgeforge.core.ob2 import format_datetime
 ROOT = Path(__file__).resolve().parents[1]
 JS_SOURCE = Path(__file__).resolve().parent / "js"
 JS_INSTALL = ROOT / ".oracles" / "vc-bench"
+ORACLE_CHECKS = ROOT / "tests" / "oracles" / "vc_js" / "checks.mjs"
 LOCK_FILES = ("package.json", "package-lock.json")
 TARGET_DI = 2.0
 TARGET_JWT_OVERHEAD = 1.2
@@ -66,7 +67,8 @@ def install_js() -> Path:
         command = ["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts"]
         subprocess.run(command, cwd=JS_INSTALL, check=True, capture_output=True, timeout=600)
         stamp.write_text(digest.hexdigest() + "\n")
-    for script in JS_SOURCE.glob("*.mjs"):  # bench.mjs, verify.mjs (bench_verify.py)
+    # bench.mjs; verify.mjs (bench_verify.py) and the oracle's checks it runs
+    for script in [*JS_SOURCE.glob("*.mjs"), ORACLE_CHECKS]:
         shutil.copy2(script, JS_INSTALL / script.name)
     return JS_INSTALL
 

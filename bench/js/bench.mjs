@@ -13,7 +13,8 @@ import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import {securityLoader} from '@digitalcredentials/security-document-loader';
-import {createInterface} from 'node:readline';
+import {errorsOf} from './checks.mjs';
+import {answer} from './protocol.mjs';
 
 const base = securityLoader({fetchRemoteContexts: false}).build();
 let state = null;
@@ -42,15 +43,6 @@ async function sign() {
 async function verify(credential) {
   const suite = new DataIntegrityProof({cryptosuite});
   return vc.verifyCredential({credential, suite, documentLoader: state.loader, checkStatus});
-}
-
-function errorsOf(result) {
-  const errors = [];
-  if (result.error) errors.push(String(result.error.message || result.error));
-  for (const item of result.results || []) {
-    if (item.error) errors.push(String(item.error.message || item.error));
-  }
-  return errors;
 }
 
 async function setup(command) {
@@ -88,16 +80,4 @@ async function round({what, seconds}) {
   return {count, elapsed: elapsed / 1000};
 }
 
-const lines = createInterface({input: process.stdin, crlfDelay: Infinity});
-for await (const line of lines) {
-  if (!line.trim()) continue;
-  const command = JSON.parse(line);
-  if (command.op === 'quit') break;
-  let answer;
-  try {
-    answer = command.op === 'setup' ? await setup(command) : await round(command);
-  } catch (error) {
-    answer = {error: String(error.stack || error)};
-  }
-  process.stdout.write(JSON.stringify(answer) + '\n');
-}
+await answer({setup, round});

@@ -2,22 +2,20 @@
 // badgeforge's OB 3.0 credentials end to end, timed for bench/bench_verify.py: like
 // badgeforge's verifier there, every document (key, controller, status list credential)
 // is fetched over HTTP from the local server each time; JSON-LD contexts come from the
-// bundled security loader. The same checks as tests/oracles/vc_js/verify.mjs: the proof
-// (or the JWS and its vc claims), then the Bitstring Status List entry (its credential
-// verified, the bit read).
+// bundled security loader. The checks are the oracle's (tests/oracles/vc_js/checks.mjs,
+// copied in beside this file): the proof (or the JWS and its claims), then the Bitstring
+// Status List entry (its credential verified, the bit read).
 //
 // Line-delimited JSON on stdin, one answer line per command on stdout:
 //   {"op": "setup", "kinds": {name: [{"credential"} | {"jwt"} | {"png_b64"}]}}
 //     -> {"valid": {name: bool}, "errors": {name: [...]}}: each kind's first input once
 //   {"op": "round", "kind", "seconds"} -> {"count", "elapsed", "cpu"} (one at a time)
 //   {"op": "quit"}
-import * as vc from '@digitalbazaar/vc';
-import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
-import {cryptosuite as eddsaRdfc2022} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import {securityLoader} from '@digitalcredentials/security-document-loader';
 import * as jose from 'jose';
-import {createInterface} from 'node:readline';
-import {gunzipSync, inflateSync} from 'node:zlib';
+import {inflateSync} from 'node:zlib';
+import {checks} from './checks.mjs';
+import {answer} from './protocol.mjs';
 
 const bundled = securityLoader({fetchRemoteContexts: false}).build();
 
@@ -32,58 +30,11 @@ async function documentLoader(url) {
   return {contextUrl: null, documentUrl: url, document: await response.json()};
 }
 
-const suite = () => new DataIntegrityProof({cryptosuite: eddsaRdfc2022});
-
-async function checkStatus({credential}) {
-  for (const entry of [].concat(credential.credentialStatus || [])) {
-    if (entry.type !== 'BitstringStatusListEntry') {
-      return {verified: false, error: new Error(`unsupported status type ${entry.type}`)};
-    }
-    const {document: list} = await documentLoader(entry.statusListCredential);
-    const listResult = await vc.verifyCredential({credential: list, suite: suite(), documentLoader});
-    if (!listResult.verified) {
-      return {verified: false, error: new Error('the status list credential does not verify')};
-    }
-    const encoded = list.credentialSubject.encodedList;
-    const bits = gunzipSync(Buffer.from(encoded.slice(1), 'base64url'));
-    const index = parseInt(entry.statusListIndex, 10);
-    if ((bits[index >> 3] & (0x80 >> (index % 8))) !== 0) {
-      return {verified: false, error: new Error('the credential is revoked')};
-    }
-  }
-  return {verified: true};
-}
-
-function errorsOf(result) {
-  const errors = [];
-  if (result.error) errors.push(String(result.error.message || result.error));
-  for (const item of result.results || []) {
-    if (item.error) errors.push(String(item.error.message || item.error));
-  }
-  if (result.statusResult && result.statusResult.error) {
-    errors.push(String(result.statusResult.error.message || result.statusResult.error));
-  }
-  return errors;
-}
-
-async function verifyDataIntegrity(credential) {
-  const result = await vc.verifyCredential({credential, suite: suite(), documentLoader, checkStatus});
-  return {verified: result.verified === true, errors: errorsOf(result)};
-}
+const {verifyDataIntegrity, verifyJwt: verifyJwtWith} = checks(documentLoader);
 
 async function verifyJwt(token) {
-  const header = jose.decodeProtectedHeader(token);
-  const {document} = await documentLoader(header.kid);
-  const key = await jose.importJWK(document.publicKeyJwk || document, header.alg);
-  const {payload} = await jose.jwtVerify(token, key, {algorithms: ['RS256', 'ES256', 'EdDSA']});
-  const credential = payload.vc || payload;
-  const errors = [];
-  const issuer = typeof credential.issuer === 'string' ? credential.issuer : credential.issuer.id;
-  if (payload.iss !== issuer) errors.push('iss is not the issuer id');
-  if (payload.jti !== credential.id) errors.push('jti is not the credential id');
-  const status = await checkStatus({credential});
-  if (!status.verified) errors.push(status.error.message);
-  return {verified: errors.length === 0, errors};
+  const {kid} = jose.decodeProtectedHeader(token);
+  return verifyJwtWith(token, (await documentLoader(kid)).document);
 }
 
 // The credential baked in a PNG: its iTXt chunk "openbadgecredential" (OB 3.0 baking).
@@ -147,15 +98,4 @@ async function round(command) {
   return {count, elapsed: (performance.now() - started) / 1000, cpu: (used.user + used.system) / 1e6};
 }
 
-const lines = createInterface({input: process.stdin});
-for await (const line of lines) {
-  const command = JSON.parse(line);
-  if (command.op === 'quit') break;
-  let answer;
-  try {
-    answer = command.op === 'setup' ? await setup(command) : await round(command);
-  } catch (error) {
-    answer = {error: String(error.stack || error)};
-  }
-  process.stdout.write(JSON.stringify(answer) + '\n');
-}
+await answer({setup, round});

@@ -3,8 +3,9 @@
 ``@digitalbazaar/vc`` with the ``eddsa-rdfc-2022`` cryptosuite checks Data Integrity
 proofs and ``jose`` checks VC-JWTs; neither shares code with badgeforge. The packages are
 pinned in ``vc_js/package-lock.json`` and installed once with ``npm ci`` into
-``<repo>/.oracles/vc-js`` (gitignored), rebuilt when the lock changes; ``verify.mjs`` is
-copied in (atomically) whenever it changed. It answers its document loader from the
+``<repo>/.oracles/vc-js`` (gitignored), rebuilt when the lock changes; ``verify.mjs`` and
+the checks it runs, ``checks.mjs`` (shared with ``bench/js/verify.mjs``), are copied in
+(atomically) whenever they changed. It answers its document loader from the
 ``documents`` given (key, controller, DID and status list documents, fetched by the test
 from a live server; a DID document's fragment resolves to its verification method) and
 from the contexts its packages bundle; it never touches the network.
@@ -31,7 +32,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent / "vc_js"
 INSTALL_DIR = Path(__file__).resolve().parents[2] / ".oracles" / "vc-js"
 PACKAGES = ("package.json", "package-lock.json")
-SCRIPT = "verify.mjs"
+SCRIPTS = ("verify.mjs", "checks.mjs")
 _KEY_FILE = ".badgeforge-oracle-key"
 
 
@@ -55,14 +56,16 @@ def _key() -> str:
 
 
 def _install_script(folder: Path) -> None:
-    """Put the current ``verify.mjs`` in ``folder``, atomically, if it differs."""
-    script = (HERE / SCRIPT).read_bytes()
-    target = folder / SCRIPT
-    if target.exists() and target.read_bytes() == script:
-        return
-    temporary = folder / f".{SCRIPT}.{os.getpid()}.{threading.get_ident()}"
-    temporary.write_bytes(script)
-    os.replace(temporary, target)
+    """Put the current scripts (``verify.mjs`` and its ``checks.mjs``) in ``folder``,
+    atomically each, where they differ."""
+    for name in SCRIPTS:
+        script = (HERE / name).read_bytes()
+        target = folder / name
+        if target.exists() and target.read_bytes() == script:
+            continue
+        temporary = folder / f".{name}.{os.getpid()}.{threading.get_ident()}"
+        temporary.write_bytes(script)
+        os.replace(temporary, target)
 
 
 def ensure_installed() -> Path:
