@@ -27,8 +27,8 @@ key, status, dates). The 1EdTech validator: PyPI ``badgecheck`` 1.2.0
 builds it; contexts served locally, as in the test oracle), in a child process
 (``_ob2_timing.py``). The JavaScript stack: ``bench/js/verify.mjs`` in Node, the pins of
 ``tests/oracles/vc_js`` (``@digitalbazaar/vc`` with ``eddsa-rdfc-2022``, ``jose`` for
-VC-JWT), proof and status checked as in the oracle, documents fetched with Node's
-``fetch`` each time, contexts bundled.
+VC-JWT) and the oracle's own checks (``tests/oracles/vc_js/checks.mjs``: proof, claims,
+status), documents fetched with Node's ``fetch`` each time, contexts bundled.
 
 Both verifiers of a pair run one verification at a time, pinned to the same CPU (``--cpu``,
 default 0); the server is pinned to the other one. Each kind runs ``--rounds`` rounds of

@@ -3,7 +3,7 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from badgeforge.audit import service
 from badgeforge.audit.schemas import AuditEventRead
@@ -12,20 +12,12 @@ from badgeforge.fields import Timestamp
 from badgeforge.pagination import Page, PageDep
 from badgeforge.problems import (
     BadRequest,
-    Forbidden,
-    TooManyRequests,
-    Unauthorized,
     problem_responses,
 )
-from badgeforge.ratelimit import API_RATE_LIMIT
+from badgeforge.routing import api_router
 from badgeforge.security import AdminAccess
 
-router = APIRouter(
-    prefix="/api/v1/audit-events",
-    tags=["access"],
-    responses=problem_responses(Unauthorized, Forbidden, TooManyRequests),
-    dependencies=[API_RATE_LIMIT],
-)
+router = api_router("/api/v1/audit-events", "access")
 
 
 @router.get("", summary="Read the audit log", responses=problem_responses(BadRequest))

@@ -3,7 +3,7 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import Query, Request, status
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
@@ -21,13 +21,10 @@ from badgeforge.pagination import Page, PageDep
 from badgeforge.problems import (
     BadRequest,
     Conflict,
-    Forbidden,
     NotFound,
-    TooManyRequests,
-    Unauthorized,
     problem_responses,
 )
-from badgeforge.ratelimit import API_RATE_LIMIT
+from badgeforge.routing import api_router
 from badgeforge.security import IssueAccess, ReadAccess
 
 FORMAT_LINKS = links(
@@ -45,12 +42,7 @@ FORMAT_LINKS = links(
 )
 """OpenAPI links from an award to revoking it and to every format it was issued in."""
 
-router = APIRouter(
-    prefix="/api/v1/awards",
-    tags=["awards"],
-    responses=problem_responses(Unauthorized, Forbidden, TooManyRequests),
-    dependencies=[API_RATE_LIMIT],
-)
+router = api_router("/api/v1/awards", "awards")
 
 
 @router.post(

@@ -3,7 +3,7 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
+from fastapi import File, Query, Request, Response, UploadFile, status
 from fastapi.responses import JSONResponse
 
 from badgeforge.audit.service import record as audit
@@ -27,17 +27,14 @@ from badgeforge.pagination import Page, PageDep
 from badgeforge.problems import (
     BadRequest,
     Conflict,
-    Forbidden,
     InvalidBadgeImage,
     NotFound,
     PayloadTooLarge,
     PreconditionFailed,
-    TooManyRequests,
-    Unauthorized,
     problem_responses,
 )
 from badgeforge.public.links import PublicLinks
-from badgeforge.ratelimit import API_RATE_LIMIT
+from badgeforge.routing import api_router
 from badgeforge.security import ManageAccess, ReadAccess
 
 AWARD_IT = {
@@ -54,18 +51,8 @@ def read(
     return BadgeClassRead.from_model(designed.badge_class, designed.version, links)
 
 
-router = APIRouter(
-    prefix="/api/v1/badge-classes",
-    tags=["badge classes"],
-    responses=problem_responses(Unauthorized, Forbidden, TooManyRequests),
-    dependencies=[API_RATE_LIMIT],
-)
-templates_router = APIRouter(
-    prefix="/api/v1/badge-templates",
-    tags=["badge classes"],
-    responses=problem_responses(Unauthorized, Forbidden, TooManyRequests),
-    dependencies=[API_RATE_LIMIT],
-)
+router = api_router("/api/v1/badge-classes", "badge classes")
+templates_router = api_router("/api/v1/badge-templates", "badge classes")
 
 
 @router.post(

@@ -3,7 +3,7 @@
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Path, Response
+from fastapi import Path, Response
 
 from badgeforge.audit.service import record as audit
 from badgeforge.badge_classes import history, service
@@ -19,23 +19,15 @@ from badgeforge.deps import LinksDep
 from badgeforge.etags import ETAG_HEADER, IfMatch
 from badgeforge.problems import (
     Conflict,
-    Forbidden,
     NotFound,
     PreconditionFailed,
-    TooManyRequests,
-    Unauthorized,
     problem_responses,
 )
 from badgeforge.public.links import MEDIA_TYPES
-from badgeforge.ratelimit import API_RATE_LIMIT
+from badgeforge.routing import api_router
 from badgeforge.security import ManageAccess, ReadAccess
 
-router = APIRouter(
-    prefix="/api/v1/badge-classes",
-    tags=["badge class design"],
-    responses=problem_responses(Unauthorized, Forbidden, TooManyRequests),
-    dependencies=[API_RATE_LIMIT],
-)
+router = api_router("/api/v1/badge-classes", "badge class design")
 Number = Annotated[int, Path(ge=1, le=1_000_000, description="A version number.")]
 
 

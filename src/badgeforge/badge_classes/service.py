@@ -221,14 +221,22 @@ def _working_version(session: Session, badge_class: BadgeClass) -> BadgeClassVer
     return draft
 
 
-def _editable(
+def _checked(
     session: Session, principal: Principal, badge_class_id: UUID, if_match: str | None
-) -> tuple[BadgeClass, BadgeClassVersion]:
-    """The locked badge class and its newest version, if the workflow allows editing."""
+) -> BadgeClass:
+    """The badge class, locked for a change, if ``If-Match`` (when given) is its version."""
     badge_class = BadgeClassRepository(session, principal).get(
         badge_class_id, lock=RowLock.NO_KEY_UPDATE
     )
     check_if_match(if_match, badge_class.id, badge_class.version)
+    return badge_class
+
+
+def _editable(
+    session: Session, principal: Principal, badge_class_id: UUID, if_match: str | None
+) -> tuple[BadgeClass, BadgeClassVersion]:
+    """The locked badge class and its newest version, if the workflow allows editing."""
+    badge_class = _checked(session, principal, badge_class_id, if_match)
     workflow.editable(BadgeClassState(badge_class.state))
     return badge_class, latest(session, badge_class)
 
@@ -236,10 +244,8 @@ def _editable(
 def _locked(
     session: Session, principal: Principal, badge_class_id: UUID, if_match: str | None
 ) -> BadgeClass:
-    badge_class = BadgeClassRepository(session, principal).get(
-        badge_class_id, lock=RowLock.NO_KEY_UPDATE
-    )
-    check_if_match(if_match, badge_class.id, badge_class.version)
+    """The locked badge class (``If-Match`` checked), its version counted up."""
+    badge_class = _checked(session, principal, badge_class_id, if_match)
     badge_class.version += 1
     return badge_class
 

@@ -5,7 +5,7 @@ import json
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import Depends, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
@@ -32,26 +32,18 @@ from badgeforge.pagination import Page, PageDep, keyset_page
 from badgeforge.problems import (
     BadRequest,
     Conflict,
-    Forbidden,
     NotFound,
     PayloadTooLarge,
-    TooManyRequests,
-    Unauthorized,
     UnprocessableContent,
     UnsupportedMediaType,
     problem_responses,
 )
 from badgeforge.public.links import PublicLinks
-from badgeforge.ratelimit import API_RATE_LIMIT
+from badgeforge.routing import api_router
 from badgeforge.security import IssueAccess, Principal, ReadAccess
 
 PREFIX = "/api/v1/award-batches"
-router = APIRouter(
-    prefix=PREFIX,
-    tags=["award batches"],
-    responses=problem_responses(Unauthorized, Forbidden, TooManyRequests),
-    dependencies=[API_RATE_LIMIT],
-)
+router = api_router(PREFIX, "award batches")
 _UUID_TEXT = "^[0-9a-fA-F]{8}-?([0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}$"
 """A form field is text: a UUID's ``format`` alone does not make generators keep to one."""
 CSV_FORM = {

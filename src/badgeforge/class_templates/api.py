@@ -3,8 +3,8 @@
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Request, status
 from fastapi import Path as PathParameter
+from fastapi import Request, status
 from fastapi.responses import JSONResponse
 from pydantic import ConfigDict
 
@@ -24,22 +24,14 @@ from badgeforge.fields import RequestModel
 from badgeforge.idempotency import IdempotencyKey, idempotent
 from badgeforge.problems import (
     Conflict,
-    Forbidden,
     InvalidBadgeImage,
     NotFound,
-    TooManyRequests,
-    Unauthorized,
     problem_responses,
 )
-from badgeforge.ratelimit import API_RATE_LIMIT
+from badgeforge.routing import api_router
 from badgeforge.security import ManageAccess, ReadAccess
 
-router = APIRouter(
-    prefix="/api/v1/badge-class-templates",
-    tags=["badge class templates"],
-    responses=problem_responses(Unauthorized, Forbidden, TooManyRequests),
-    dependencies=[API_RATE_LIMIT],
-)
+router = api_router("/api/v1/badge-class-templates", "badge class templates")
 
 TemplateKey = Annotated[
     str,

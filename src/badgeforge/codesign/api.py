@@ -3,7 +3,7 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from badgeforge.audit.service import record as audit
@@ -25,22 +25,14 @@ from badgeforge.pagination import Page, PageDep
 from badgeforge.problems import (
     BadRequest,
     Conflict,
-    Forbidden,
     NotFound,
-    TooManyRequests,
-    Unauthorized,
     UnprocessableContent,
     problem_responses,
 )
-from badgeforge.ratelimit import API_RATE_LIMIT
+from badgeforge.routing import api_router
 from badgeforge.security import ManageAccess, ReadAccess
 
-router = APIRouter(
-    prefix="/api/v1/badge-classes/{badge_class_id}",
-    tags=["co-design"],
-    responses=problem_responses(Unauthorized, Forbidden, TooManyRequests),
-    dependencies=[API_RATE_LIMIT],
-)
+router = api_router("/api/v1/badge-classes/{badge_class_id}", "co-design")
 PAGE_PATH = "/co-design"
 
 

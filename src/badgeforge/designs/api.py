@@ -3,7 +3,7 @@
 import math
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Response
+from fastapi import Header, Response
 from fastapi import Path as PathParameter
 
 from badgeforge.core.contrast import LARGE_TEXT_RATIO, NORMAL_TEXT_RATIO, contrast_ratio
@@ -24,24 +24,16 @@ from badgeforge.designs.schemas import (
 )
 from badgeforge.images import RASTER_WIDTH
 from badgeforge.problems import (
-    Forbidden,
     InvalidBadgeImage,
     NotAcceptable,
     NotFound,
-    TooManyRequests,
-    Unauthorized,
     problem_responses,
 )
-from badgeforge.ratelimit import API_RATE_LIMIT
 from badgeforge.rendering import render_svg
+from badgeforge.routing import api_router
 from badgeforge.security import ReadAccess
 
-router = APIRouter(
-    prefix="/api/v1/badge-designs",
-    tags=["badge classes"],
-    responses=problem_responses(Unauthorized, Forbidden, TooManyRequests),
-    dependencies=[API_RATE_LIMIT],
-)
+router = api_router("/api/v1/badge-designs", "badge classes")
 SVG, PNG = "image/svg+xml", "image/png"
 DesignName = Annotated[
     str,

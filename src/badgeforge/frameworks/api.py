@@ -3,7 +3,7 @@
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Path, Query, Request, Response, status
+from fastapi import Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
@@ -30,24 +30,16 @@ from badgeforge.pagination import Page, PageDep
 from badgeforge.problems import (
     BadRequest,
     Conflict,
-    Forbidden,
     NotFound,
     PayloadTooLarge,
     PreconditionFailed,
-    TooManyRequests,
-    Unauthorized,
     UnsupportedMediaType,
     problem_responses,
 )
-from badgeforge.ratelimit import API_RATE_LIMIT
+from badgeforge.routing import api_router
 from badgeforge.security import ManageAccess, Principal, ReadAccess
 
-router = APIRouter(
-    prefix="/api/v1/frameworks",
-    tags=["competency frameworks"],
-    responses=problem_responses(Unauthorized, Forbidden, TooManyRequests),
-    dependencies=[API_RATE_LIMIT],
-)
+router = api_router("/api/v1/frameworks", "competency frameworks")
 # No OpenAPI links from these operations: each link is a transition the contract run's
 # bounded stateful phase must follow, and eight more left other domains' links unreached.
 FRAMEWORK = "/{framework_id:uuid}"

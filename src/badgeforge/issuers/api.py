@@ -3,7 +3,7 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
+from fastapi import File, Query, Request, Response, UploadFile, status
 from fastapi.responses import JSONResponse
 
 from badgeforge.audit.service import record as audit
@@ -19,24 +19,16 @@ from badgeforge.pagination import Page, PageDep
 from badgeforge.problems import (
     BadRequest,
     Conflict,
-    Forbidden,
     InvalidBadgeImage,
     NotFound,
     PayloadTooLarge,
     PreconditionFailed,
-    TooManyRequests,
-    Unauthorized,
     problem_responses,
 )
-from badgeforge.ratelimit import API_RATE_LIMIT
+from badgeforge.routing import api_router
 from badgeforge.security import ManageAccess, ReadAccess
 
-router = APIRouter(
-    prefix="/api/v1/issuers",
-    tags=["issuers"],
-    responses=problem_responses(Unauthorized, Forbidden, TooManyRequests),
-    dependencies=[API_RATE_LIMIT],
-)
+router = api_router("/api/v1/issuers", "issuers")
 
 
 @router.post(

@@ -3,7 +3,7 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import Query, Request, status
 from fastapi.responses import JSONResponse
 
 from badgeforge.audit.service import record as audit
@@ -18,24 +18,16 @@ from badgeforge.pagination import Page, PageDep
 from badgeforge.problems import (
     BadRequest,
     Conflict,
-    Forbidden,
     NotFound,
-    TooManyRequests,
-    Unauthorized,
     problem_responses,
 )
-from badgeforge.ratelimit import API_RATE_LIMIT
+from badgeforge.routing import api_router
 from badgeforge.security import ManageAccess, ReadAccess
 from badgeforge.signing import service
 from badgeforge.signing.models import KeyStatus
 from badgeforge.signing.schemas import KeyRotate, SigningKeyRead
 
-router = APIRouter(
-    prefix="/api/v1",
-    tags=["signing keys"],
-    responses=problem_responses(Unauthorized, Forbidden, NotFound, TooManyRequests),
-    dependencies=[API_RATE_LIMIT],
-)
+router = api_router("/api/v1", "signing keys", NotFound)
 
 
 @router.get(

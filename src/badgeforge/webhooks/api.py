@@ -3,7 +3,7 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from badgeforge.audit.service import record as audit
@@ -15,15 +15,12 @@ from badgeforge.pagination import Page, PageDep
 from badgeforge.problems import (
     BadRequest,
     Conflict,
-    Forbidden,
     NotFound,
     PreconditionFailed,
-    TooManyRequests,
-    Unauthorized,
     UnprocessableContent,
     problem_responses,
 )
-from badgeforge.ratelimit import API_RATE_LIMIT
+from badgeforge.routing import api_router
 from badgeforge.security import ManageAccess, ReadAccess
 from badgeforge.webhooks import service
 from badgeforge.webhooks.models import DeliveryStatus, WebhookDelivery
@@ -37,12 +34,7 @@ from badgeforge.webhooks.schemas import (
     WebhookEndpointUpdate,
 )
 
-router = APIRouter(
-    prefix="/api/v1",
-    tags=["webhooks"],
-    responses=problem_responses(Unauthorized, Forbidden, TooManyRequests),
-    dependencies=[API_RATE_LIMIT],
-)
+router = api_router("/api/v1", "webhooks")
 ENDPOINT = "/webhook-endpoints/{endpoint_id}"
 
 
