@@ -9,6 +9,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -19,6 +20,8 @@ from badgeforge.app import create_app
 from badgeforge.db import get_session, make_engine
 from badgeforge.migrate import upgrade
 from badgeforge.settings import Settings
+from tests.live_server import LiveServer, live_server
+from tests.pages.axe import browser, require_chromium
 
 POSTGRES_URL = os.environ.get("BADGEFORGE_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
@@ -119,3 +122,22 @@ def client(settings: Settings, engine: Engine, session: Session) -> Iterator[Tes
     app.dependency_overrides[get_session] = test_session
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="module")
+def page_server(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[LiveServer]:
+    """A live server for one module's browser tests (Debian's Chromium required)."""
+    require_chromium()
+    with live_server(
+        tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1])
+    ) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def chromium(page_server: LiveServer) -> Iterator[Any]:
+    """Debian's headless Chromium under Playwright, for one module's pages."""
+    with browser() as launched:
+        yield launched

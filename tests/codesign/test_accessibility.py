@@ -1,30 +1,20 @@
 """WCAG 2.2 AA: axe-core finds no violation on the co-design page, in French and English,
 for an editor and a commenter, at a phone and a desktop width, and with errors shown."""
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.live_server import LiveServer, api, live_server
-from tests.pages.axe import audit, axe_script, browser, describe, require_chromium
+from tests.live_server import LiveServer, api
+from tests.pages.axe import DESKTOP, PHONE, assert_accessible, opened, unfold
 
 pytestmark = pytest.mark.accessibility
-PHONE = {"width": 360, "height": 740}
-DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    require_chromium()
-    with live_server(tmp_path_factory.mktemp("codesign")) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def links(server: LiveServer) -> dict[str, str]:
-    with api(server) as client:
+def links(page_server: LiveServer) -> dict[str, str]:
+    with api(page_server) as client:
         issuer = client.post(
             "/api/v1/issuers",
             json={
@@ -56,12 +46,6 @@ def links(server: LiveServer) -> dict[str, str]:
     return made
 
 
-@pytest.fixture(scope="module")
-def chromium(server: LiveServer) -> Iterator[Any]:
-    with browser() as launched:
-        yield launched
-
-
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 @pytest.mark.parametrize("language", ["fr", "en"])
 @pytest.mark.parametrize("role", ["editor", "commenter"])
@@ -70,22 +54,11 @@ def test_no_wcag_violation(
 ) -> None:
     url = f"{links[role]}?lang={language}"
     assert httpx.get(url).status_code == 200
-    context = chromium.new_context(bypass_csp=True, viewport=viewport, java_script_enabled=True)
-    try:
-        page = context.new_page()
-        page.goto(url)
-        assert page.evaluate("document.documentElement.lang") == language
+    with opened(chromium, url, viewport=viewport, language=language) as page:
         assert page.locator("#f-name").count() == (1 if role == "editor" else 0)
         # every field's comment form is folded in <details>: audit them unfolded too
-        opened = page.evaluate(
-            "() => { const all = document.querySelectorAll('details');"
-            " all.forEach(d => { d.open = true; }); return all.length; }"
-        )
-        assert opened == 11
-        violations = audit(page, axe_script())
-        assert violations == [], describe(violations)
-    finally:
-        context.close()
+        assert unfold(page) == 11
+        assert_accessible(page)
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
@@ -93,31 +66,22 @@ def test_errors_and_status_messages_have_no_wcag_violation(
     links: dict[str, str], chromium: Any, language: str
 ) -> None:
     """The forms sent as a person would (no JavaScript needed), then each answer audited."""
-    context = chromium.new_context(bypass_csp=True, viewport=PHONE, java_script_enabled=True)
-    try:
-        page = context.new_page()
-        page.goto(f"{links['editor']}?lang={language}")
+    with opened(chromium, f"{links['editor']}?lang={language}") as page:
         page.locator("#f-name").fill("")
         with page.expect_navigation():
             page.locator("form.codesign button[type=submit]").first.click()
         assert page.locator(".error-summary a[href='#f-name']").count() == 1
         assert page.locator("#f-name").get_attribute("aria-invalid") == "true"
-        assert audit(page, axe_script()) == []
+        assert_accessible(page)
         page.locator("#c-general").fill("Merci pour ce badge.")
         with page.expect_navigation():
             page.locator("#comments-general button[type=submit]").click()
         assert page.locator("#status[role=status]").count() == 1
-        violations = audit(page, axe_script())
-        assert violations == [], describe(violations)
-    finally:
-        context.close()
+        assert_accessible(page)
 
 
 def test_the_page_works_without_javascript(links: dict[str, str], chromium: Any) -> None:
-    context = chromium.new_context(java_script_enabled=False, viewport=PHONE)
-    try:
-        page = context.new_page()
-        page.goto(f"{links['editor']}?lang=fr")
+    with opened(chromium, f"{links['editor']}?lang=fr", javascript=False) as page:
         page.locator("#f-evidence_expectations").fill("Des photos de mon poste rangé.")
         with page.expect_navigation():
             page.locator("form.codesign button[type=submit]").first.click()
@@ -127,5 +91,3 @@ def test_the_page_works_without_javascript(links: dict[str, str], chromium: Any)
         assert page.locator("#f-evidence_expectations").input_value() == (
             "Des photos de mon poste rangé."
         )
-    finally:
-        context.close()

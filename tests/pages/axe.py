@@ -32,6 +32,9 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
 ]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+SCREENSHOTS = Path(__file__).resolve().parents[2] / ".oracles" / "screenshots"
 _KEY_FILE = ".badgeforge-oracle-key"
 
 
@@ -110,3 +113,49 @@ def describe(violations: list[dict[str, Any]]) -> str:
         targets = [node["target"] for node in violation["nodes"]][:5]
         lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']} {targets}")
     return "\n".join(lines)
+
+
+@contextmanager
+def opened(
+    chromium: Any,
+    url: str,
+    *,
+    viewport: dict[str, int] = PHONE,
+    javascript: bool = True,
+    language: str | None = None,
+) -> Iterator[Any]:
+    """``url`` loaded in a fresh browser context, closed afterwards. With JavaScript the
+    page's CSP is bypassed, so that axe can be injected; ``language``: the ``lang`` of its
+    ``<html>`` is checked."""
+    context = chromium.new_context(
+        bypass_csp=javascript, viewport=viewport, java_script_enabled=javascript
+    )
+    try:
+        page = context.new_page()
+        page.goto(url)
+        if language is not None:
+            assert page.evaluate("document.documentElement.lang") == language
+        yield page
+    finally:
+        context.close()
+
+
+def unfold(page: Any) -> int:
+    """Open every ``<details>`` (so that axe audits what they fold); how many there are."""
+    opened_count: int = page.evaluate(
+        "() => { const all = document.querySelectorAll('details');"
+        " all.forEach(d => { d.open = true; }); return all.length; }"
+    )
+    return opened_count
+
+
+def assert_accessible(page: Any) -> None:
+    """axe finds no WCAG 2.2 A/AA violation on ``page`` (else the list, readable)."""
+    violations = audit(page, axe_script())
+    assert violations == [], describe(violations)
+
+
+def screenshot(page: Any, name: str) -> None:
+    """A full-page screenshot kept in ``.oracles/screenshots`` (to look at, not compared)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)

@@ -5,32 +5,20 @@ one, the printable page, the badge class and the issuer. Each is opened in Debia
 headless Chromium at a phone width and at a desktop width, then audited by axe-core.
 """
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.live_server import LiveServer, api, live_server
-from tests.pages.axe import audit, axe_script, browser, describe, require_chromium
+from tests.live_server import LiveServer, api
+from tests.pages.axe import DESKTOP, PHONE, assert_accessible, opened, screenshot, unfold
 
 pytestmark = pytest.mark.accessibility
-PHONE = {"width": 360, "height": 740}
-DESKTOP = {"width": 1280, "height": 900}
-SCREENSHOTS = Path(__file__).resolve().parents[2] / ".oracles" / "screenshots"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    require_chromium()
-    with live_server(tmp_path_factory.mktemp("pages")) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def pages(server: LiveServer) -> dict[str, str]:
-    with api(server) as client:
+def pages(page_server: LiveServer) -> dict[str, str]:
+    with api(page_server) as client:
         issuer = client.post(
             "/api/v1/issuers",
             json={
@@ -86,75 +74,48 @@ def pages(server: LiveServer) -> dict[str, str]:
     }
 
 
-@pytest.fixture(scope="module")
-def chromium(server: LiveServer) -> Iterator[Any]:
-    with browser() as launched:
-        yield launched
-
-
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 @pytest.mark.parametrize("language", ["fr", "en"])
 @pytest.mark.parametrize("kind", ["award", "revoked", "print", "badge_class", "issuer", "verify"])
 def test_no_wcag_violation(
-    server: LiveServer,
+    page_server: LiveServer,
     pages: dict[str, str],
     chromium: Any,
     kind: str,
     language: str,
     viewport: dict[str, int],
 ) -> None:
-    url = f"{server.base_url}{pages[kind]}?lang={language}"
+    url = f"{page_server.base_url}{pages[kind]}?lang={language}"
     assert httpx.get(url).status_code == 200
-    context = chromium.new_context(bypass_csp=True, viewport=viewport, java_script_enabled=True)
-    try:
-        page = context.new_page()
-        page.goto(url)
-        assert page.evaluate("document.documentElement.lang") == language
+    with opened(chromium, url, viewport=viewport, language=language) as page:
         # every format's checks folded in <details>: audit them unfolded too
-        opened = page.evaluate(
-            "() => { const all = document.querySelectorAll('details');"
-            " all.forEach(d => { d.open = true; }); return all.length; }"
-        )
-        assert opened == (3 if kind in ("award", "revoked") else 0)
-        violations = audit(page, axe_script())
-        assert violations == [], describe(violations)
+        assert unfold(page) == (3 if kind in ("award", "revoked") else 0)
+        assert_accessible(page)
         if kind == "award" and viewport is PHONE:
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOTS / f"award-{language}-phone.png"), full_page=True)
-    finally:
-        context.close()
+            screenshot(page, f"award-{language}-phone.png")
 
 
 def test_pages_work_without_javascript(
-    server: LiveServer, pages: dict[str, str], chromium: Any
+    page_server: LiveServer, pages: dict[str, str], chromium: Any
 ) -> None:
-    context = chromium.new_context(java_script_enabled=False, viewport=PHONE)
-    try:
-        page = context.new_page()
-        page.goto(f"{server.base_url}{pages['award']}")
+    url = f"{page_server.base_url}{pages['award']}"
+    with opened(chromium, url, javascript=False) as page:
         assert page.locator("h1").inner_text() == "Sécurité et hygiène au travail"
         page.get_by_role("link", name="English").click()
         assert page.locator("h1").inner_text() == "Sécurité et hygiène au travail"
         assert "Genuine and valid badge" in page.content()
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_verification_result_has_no_wcag_violation(
-    server: LiveServer, pages: dict[str, str], chromium: Any, language: str
+    page_server: LiveServer, pages: dict[str, str], chromium: Any, language: str
 ) -> None:
     """The /verify form filled in and sent (a plain form POST), then its verdict audited."""
-    context = chromium.new_context(bypass_csp=True, viewport=PHONE, java_script_enabled=True)
-    try:
-        page = context.new_page()
-        page.goto(f"{server.base_url}/verify?lang={language}")
-        page.locator("#verify-url").fill(f"{server.base_url}{pages['assertion']}")
+    base = page_server.base_url
+    with opened(chromium, f"{base}/verify?lang={language}") as page:
+        page.locator("#verify-url").fill(f"{base}{pages['assertion']}")
         with page.expect_navigation():
             page.locator("form.verify button[type=submit]").click()
         assert "Sécurité et hygiène au travail" in page.content()
         assert page.evaluate("document.documentElement.lang") == language
-        violations = audit(page, axe_script())
-        assert violations == [], describe(violations)
-    finally:
-        context.close()
+        assert_accessible(page)
