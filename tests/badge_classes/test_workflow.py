@@ -74,6 +74,21 @@ def test_a_new_badge_class_is_a_draft_that_cannot_be_awarded(
     assert client.get(draft["public_url"]).status_code == 404
 
 
+def test_a_draft_image_is_seen_by_its_designers_only_until_published(
+    client: TestClient, tenant: Tenant, draft: dict[str, Any]
+) -> None:
+    public = f"/ob2/badge-classes/{draft['id']}/image.svg"
+    assert client.get(public).status_code == 404  # nobody else sees a draft
+    preview = client.get(draft["image_svg_url"], headers=tenant.headers)
+    assert preview.status_code == 200
+    assert "<svg" in preview.text
+    assert client.get(draft["image_svg_url"]).status_code == 401  # the preview is private
+    act(client, tenant, draft, "publish")
+    published = client.get(public)
+    assert published.status_code == 200
+    assert published.content == preview.content
+
+
 def test_review_then_publish_then_archive_and_restore(
     client: TestClient, tenant: Tenant, draft: dict[str, Any]
 ) -> None:

@@ -19,7 +19,7 @@ from badgeforge.awards.models import Award
 from badgeforge.awards.records import to_record as award_record
 from badgeforge.badge_classes import service as badge_classes
 from badgeforge.badge_classes.content import version_record as badge_class_record
-from badgeforge.badge_classes.models import BadgeClass, BadgeClassVersion
+from badgeforge.badge_classes.models import BadgeClass
 from badgeforge.core import ob2, ob2_signing
 from badgeforge.core.baking import bake_png, bake_svg
 from badgeforge.core.keys import KeyAlgorithm
@@ -69,14 +69,6 @@ def _badge_class(session: Session, badge_class_id: UUID) -> BadgeClass:
     if badge_class is None:
         raise NotFound(f"No badge class with id {badge_class_id}.")
     return badge_class
-
-
-def _shown_version(
-    session: Session, badge_class: BadgeClass, *, with_images: bool = False
-) -> BadgeClassVersion:
-    """The published version (a draft's image is shown while it is designed)."""
-    number = badge_class.published_number or badge_class.latest_number
-    return badge_classes.version(session, badge_class, number, with_images=with_images)
 
 
 _AWARD = Award.__table__
@@ -268,8 +260,14 @@ def badge_class_version(session: Session, badge_class_id: UUID, version: str) ->
 
 
 def badge_class_image(session: Session, badge_class_id: UUID, media_type: str) -> bytes:
-    """The badge class image in the requested form (PNG or SVG), as it is now."""
-    version = _shown_version(session, _badge_class(session, badge_class_id), with_images=True)
+    """The image of the published version, PNG or SVG. A class never published has none
+    here: its designers see its drafts through the private preview of the API."""
+    badge_class = _badge_class(session, badge_class_id)
+    if badge_class.published_number is None:
+        raise NotFound(f"Badge class {badge_class_id} is not published yet.")
+    version = badge_classes.version(
+        session, badge_class, badge_class.published_number, with_images=True
+    )
     return version.image_png if media_type == "image/png" else version.image_svg
 
 
