@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session
 
+from badgeforge.access.keys import ApiKeyStore
 from badgeforge.access.models import ApiKey
 from badgeforge.app import create_app
 from badgeforge.db import make_engine, make_sessionmaker, utcnow
@@ -45,7 +46,7 @@ def key_of(session: Session, token: str) -> ApiKey:
 @pytest.fixture
 def clock(client: TestClient) -> Clock:
     clock = Clock()
-    usage = KeyUsage(clock=clock)
+    usage = KeyUsage(ApiKeyStore(), clock=clock)
     client.app.dependency_overrides[key_usage] = lambda: usage  # type: ignore[attr-defined]
     return clock
 
@@ -151,7 +152,7 @@ class TestOnSQLite:
         settings = Settings(data_dir=tmp_path, public_base_url="http://testserver")
         app = create_app(settings, engine=engine)
         clock = Clock()
-        usage = KeyUsage(clock=clock)
+        usage = KeyUsage(ApiKeyStore(), clock=clock)
         app.dependency_overrides[key_usage] = lambda: usage
         headers = {"Authorization": f"Bearer {token}"}
         writer = sqlite3.connect(path, isolation_level=None)

@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from badgeforge import __version__
 from badgeforge.access.api import router as access_router
+from badgeforge.access.keys import ApiKeyStore
 from badgeforge.audit.api import router as audit_router
 from badgeforge.awards.api import router as awards_router
 from badgeforge.badge_classes.api import router as badge_classes_router
@@ -114,6 +115,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.vault = vault_from_settings(settings)
     app.state.rate_limiter = rate_limiter_from_settings(settings, engine)
     app.state.fetcher = fetcher_from_settings(settings)
+    app.state.key_store = ApiKeyStore()  # what security, key_usage and ratelimit read
     install_problem_handlers(app)
     # Innermost: the public GET routes answered without the router walk and DI (direct.py).
     app.add_middleware(DirectRoutes, routers=DIRECT_ROUTERS)

@@ -1,11 +1,11 @@
-"""Request-scoped access to the app's settings, public URL layout and key vault."""
+"""Request-scoped access to the app's settings and key vault (the public URL layout's
+dependency, ``LinksDep``, lives with it in ``public.links``)."""
 
 from typing import Annotated
 
 from fastapi import Depends, Request
 
 from badgeforge.core.keys import KeyVault
-from badgeforge.public.links import PublicLinks
 from badgeforge.settings import Settings
 
 # These are ``async`` on purpose: they only read app state, and a sync dependency would cost
@@ -18,12 +18,6 @@ async def get_settings(request: Request) -> Settings:
     return settings
 
 
-async def get_links(request: Request) -> PublicLinks:
-    """Public URLs under the configured base URL."""
-    settings: Settings = request.app.state.settings
-    return PublicLinks(settings.base_url)
-
-
 async def get_vault(request: Request) -> KeyVault:
     """The vault that unseals issuers' private keys (made once, at app creation)."""
     vault: KeyVault = request.app.state.vault
@@ -32,4 +26,3 @@ async def get_vault(request: Request) -> KeyVault:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 VaultDep = Annotated[KeyVault, Depends(get_vault)]
-LinksDep = Annotated[PublicLinks, Depends(get_links)]

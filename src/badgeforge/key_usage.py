@@ -10,17 +10,49 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Protocol
 from uuid import UUID
 
 from fastapi import Request
-from sqlalchemy import or_, update
 from sqlalchemy.orm import Session
 
-from badgeforge.access.models import ApiKey
 from badgeforge.db import utcnow
 
 RESOLUTION = timedelta(minutes=1)
 logger = logging.getLogger(__name__)
+
+
+class StoredKey(Protocol):
+    """What authentication reads of a stored API key."""
+
+    @property
+    def id(self) -> UUID: ...
+    @property
+    def organisation_id(self) -> UUID: ...
+    @property
+    def secret_hash(self) -> str: ...
+    @property
+    def scopes(self) -> list[str]: ...
+    @property
+    def revoked_at(self) -> datetime | None: ...
+    @property
+    def last_used_at(self) -> datetime | None: ...
+
+
+class KeyStore(Protocol):
+    """Where API keys are kept: the access domain provides it (``app.state.key_store``)."""
+
+    def find(self, session: Session, prefix: str) -> StoredKey | None:
+        """The key with this visible prefix (revoked ones included), or None."""
+
+    def record_use(self, session: Session, key_id: UUID, now: datetime, since: datetime) -> None:
+        """Set the key's last use to ``now`` unless one at ``since`` or later is recorded."""
+
+
+def key_store(request: Request) -> KeyStore:
+    """The application's key store (a dependency)."""
+    store: KeyStore = request.app.state.key_store
+    return store
 
 
 class KeyUsage:
@@ -31,8 +63,12 @@ class KeyUsage:
     """
 
     def __init__(
-        self, clock: Callable[[], datetime] = utcnow, resolution: timedelta = RESOLUTION
+        self,
+        store: KeyStore,
+        clock: Callable[[], datetime] = utcnow,
+        resolution: timedelta = RESOLUTION,
     ) -> None:
+        self.store = store
         self.clock = clock
         self.resolution = resolution
         self._recorded: dict[UUID, datetime] = {}
@@ -51,17 +87,10 @@ class KeyUsage:
         ``session`` must have no transaction open (the request's, once it has ended).
         The update is conditional, so concurrent requests of one key record it once.
         """
-        stale = ApiKey.last_used_at <= now - self.resolution
-        statement = (
-            update(ApiKey)
-            .where(ApiKey.id == key_id, or_(ApiKey.last_used_at.is_(None), stale))
-            .values(last_used_at=now)
-            .execution_options(synchronize_session=False)
-        )
         try:
             with session.begin():
                 session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
-                session.execute(statement)
+                self.store.record_use(session, key_id, now, now - self.resolution)
         except Exception:
             logger.warning("could not record the last use of API key %s", key_id, exc_info=True)
             return
@@ -82,6 +111,6 @@ def key_usage(request: Request) -> KeyUsage:
     state = request.app.state
     with _creating:
         if not hasattr(state, "key_usage"):
-            state.key_usage = KeyUsage()
+            state.key_usage = KeyUsage(state.key_store)
     usage: KeyUsage = state.key_usage
     return usage

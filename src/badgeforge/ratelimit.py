@@ -254,10 +254,6 @@ KNOWN_KEYS = KnownKeys()
 def api_key_id(request: Request, known: KnownKeys = KNOWN_KEYS) -> str | None:
     """The id of the valid, unrevoked API key the request sends, if any (one query, or none
     when the key was found valid in the last seconds)."""
-    from sqlalchemy import select
-
-    from badgeforge.access.models import ApiKey
-
     authorization = request.headers.get("authorization", "")
     token = authorization[7:].strip() if authorization[:7].lower() == "bearer " else ""
     token = token or request.headers.get("x-api-key", "").strip()
@@ -269,7 +265,7 @@ def api_key_id(request: Request, known: KnownKeys = KNOWN_KEYS) -> str | None:
     if cached is not None:
         return cached
     with request.app.state.sessionmaker() as session:
-        key = session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
+        key = request.app.state.key_store.find(session, prefix)
     if key is None or key.revoked_at is not None:
         return None
     if not hmac.compare_digest(key.secret_hash, digest):

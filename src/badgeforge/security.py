@@ -18,11 +18,9 @@ from uuid import UUID
 
 from fastapi import BackgroundTasks, Depends
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import select
 
-from badgeforge.access.models import ApiKey
 from badgeforge.db import SessionDep
-from badgeforge.key_usage import KeyUsage, key_usage
+from badgeforge.key_usage import KeyStore, KeyUsage, key_store, key_usage
 from badgeforge.problems import Forbidden, Unauthorized
 
 KEY_MARKER = "bf"
@@ -119,6 +117,7 @@ _header = APIKeyHeader(
 def authenticate(
     session: SessionDep,
     background: BackgroundTasks,
+    store: Annotated[KeyStore, Depends(key_store)],
     usage: Annotated[KeyUsage, Depends(key_usage)],
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     header_key: Annotated[str | None, Depends(_header)],
@@ -131,7 +130,7 @@ def authenticate(
     if not token:
         raise Unauthorized("This endpoint needs an API key.")
     prefix = parse_prefix(token)
-    key = session.scalar(select(ApiKey).where(ApiKey.prefix == prefix)) if prefix else None
+    key = store.find(session, prefix) if prefix else None
     if key is None or key.revoked_at is not None:
         raise Unauthorized("The API key is unknown or has been revoked.")
     if not hmac.compare_digest(key.secret_hash, hash_secret(token)):

@@ -18,7 +18,7 @@ from badgeforge.badge_classes.schemas import (
 from badgeforge.badge_classes.service import Designed
 from badgeforge.contract import IMAGE_UPLOAD, body_link, links
 from badgeforge.db import SessionDep
-from badgeforge.deps import LinksDep, SettingsDep
+from badgeforge.deps import SettingsDep
 from badgeforge.designs import catalogue
 from badgeforge.etags import ETAG_HEADER, IfMatch, set_etag
 from badgeforge.idempotency import IdempotencyKey, idempotent
@@ -33,7 +33,7 @@ from badgeforge.problems import (
     PreconditionFailed,
     problem_responses,
 )
-from badgeforge.public.links import PublicLinks
+from badgeforge.public.links import LinksDep, PublicLinks
 from badgeforge.routing import api_router
 from badgeforge.security import ManageAccess, ReadAccess
 

@@ -15,7 +15,6 @@ from badgeforge.badge_classes.schemas import (
 )
 from badgeforge.badge_classes.workflow import Action
 from badgeforge.db import SessionDep
-from badgeforge.deps import LinksDep
 from badgeforge.etags import ETAG_HEADER, IfMatch
 from badgeforge.problems import (
     Conflict,
@@ -23,7 +22,7 @@ from badgeforge.problems import (
     PreconditionFailed,
     problem_responses,
 )
-from badgeforge.public.links import MEDIA_TYPES
+from badgeforge.public.links import MEDIA_TYPES, LinksDep
 from badgeforge.routing import api_router
 from badgeforge.security import ManageAccess, ReadAccess
 

@@ -19,7 +19,7 @@ from badgeforge.class_templates.schemas import (
 )
 from badgeforge.contract import body_link, links
 from badgeforge.db import SessionDep
-from badgeforge.deps import LinksDep, SettingsDep
+from badgeforge.deps import SettingsDep
 from badgeforge.fields import RequestModel
 from badgeforge.idempotency import IdempotencyKey, idempotent
 from badgeforge.problems import (
@@ -28,6 +28,7 @@ from badgeforge.problems import (
     NotFound,
     problem_responses,
 )
+from badgeforge.public.links import LinksDep
 from badgeforge.routing import api_router
 from badgeforge.security import ManageAccess, ReadAccess
 

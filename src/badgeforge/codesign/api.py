@@ -19,7 +19,7 @@ from badgeforge.codesign.schemas import (
     InvitationRead,
 )
 from badgeforge.db import SessionDep, utcnow
-from badgeforge.deps import LinksDep, VaultDep
+from badgeforge.deps import VaultDep
 from badgeforge.idempotency import IdempotencyKey, Sealed, idempotent
 from badgeforge.pagination import Page, PageDep
 from badgeforge.problems import (
@@ -29,6 +29,7 @@ from badgeforge.problems import (
     UnprocessableContent,
     problem_responses,
 )
+from badgeforge.public.links import LinksDep
 from badgeforge.routing import api_router
 from badgeforge.security import ManageAccess, ReadAccess
 

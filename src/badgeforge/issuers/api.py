@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from badgeforge.audit.service import record as audit
 from badgeforge.contract import IMAGE_UPLOAD, body_link, links
 from badgeforge.db import SessionDep
-from badgeforge.deps import LinksDep, SettingsDep
+from badgeforge.deps import SettingsDep
 from badgeforge.etags import ETAG_HEADER, IfMatch, set_etag
 from badgeforge.idempotency import IdempotencyKey, idempotent
 from badgeforge.images import read_upload
@@ -25,6 +25,7 @@ from badgeforge.problems import (
     PreconditionFailed,
     problem_responses,
 )
+from badgeforge.public.links import LinksDep
 from badgeforge.routing import api_router
 from badgeforge.security import ManageAccess, ReadAccess
 

@@ -8,11 +8,11 @@ from fastapi import APIRouter, Header, Path, Response
 
 from badgeforge.caching import with_etag
 from badgeforge.db import SessionDep
-from badgeforge.deps import LinksDep
 from badgeforge.middleware import SVG_CSP
 from badgeforge.problems import Gone, NotFound, problem_responses
 from badgeforge.public import languages, service
 from badgeforge.public import links as paths
+from badgeforge.public.links import LinksDep
 from badgeforge.public.negotiation import document_media_type, prefers_html
 
 router = APIRouter(tags=["public"], responses=problem_responses(NotFound))

@@ -1,7 +1,10 @@
 """The public URL layout, in one place: routes and rendered documents both use it."""
 
 from dataclasses import dataclass
+from typing import Annotated
 from uuid import UUID
+
+from fastapi import Depends, Request
 
 ISSUER_PATH = "/ob2/issuers/{issuer_id}"
 ISSUER_IMAGE_PATH = "/ob2/issuers/{issuer_id}/image"
@@ -111,3 +114,11 @@ class PublicLinks:
 
     def status_list(self, list_id: UUID) -> str:
         return self.base_url + STATUS_LIST_PATH.format(list_id=list_id)
+
+
+async def get_links(request: Request) -> PublicLinks:
+    """Public URLs under the configured base URL (``async``: it only reads app state)."""
+    return PublicLinks(request.app.state.settings.base_url)
+
+
+LinksDep = Annotated[PublicLinks, Depends(get_links)]

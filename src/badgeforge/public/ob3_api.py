@@ -8,10 +8,10 @@ from fastapi import APIRouter, Header, Response
 
 from badgeforge.caching import with_etag
 from badgeforge.db import SessionDep
-from badgeforge.deps import LinksDep
 from badgeforge.problems import Gone, NotFound, problem_responses
 from badgeforge.public import credentials as service
 from badgeforge.public import links as paths
+from badgeforge.public.links import LinksDep
 
 router = APIRouter(tags=["public"], responses=problem_responses(NotFound))
 

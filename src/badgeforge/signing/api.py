@@ -10,7 +10,7 @@ from badgeforge.audit.service import record as audit
 from badgeforge.contract import links
 from badgeforge.core.keys import KeyAlgorithm
 from badgeforge.db import SessionDep
-from badgeforge.deps import LinksDep, VaultDep
+from badgeforge.deps import VaultDep
 from badgeforge.idempotency import IdempotencyKey, idempotent
 from badgeforge.issuance import status as status_lists
 from badgeforge.issuers.service import IssuerRepository
@@ -21,6 +21,7 @@ from badgeforge.problems import (
     NotFound,
     problem_responses,
 )
+from badgeforge.public.links import LinksDep
 from badgeforge.routing import api_router
 from badgeforge.security import ManageAccess, ReadAccess
 from badgeforge.signing import service

@@ -3,7 +3,7 @@
 from fastapi import APIRouter, status
 
 from badgeforge.db import SessionDep, utcnow
-from badgeforge.deps import LinksDep, VaultDep
+from badgeforge.deps import VaultDep
 from badgeforge.problems import (
     Forbidden,
     NotFound,
@@ -12,6 +12,7 @@ from badgeforge.problems import (
     VerificationFailed,
     problem_responses,
 )
+from badgeforge.public.links import LinksDep
 from badgeforge.ratelimit import VerifyRateLimit
 from badgeforge.security import IssueAccess
 from badgeforge.vcapi import service
