@@ -177,9 +177,7 @@ _KEY_DOCUMENT: Select[Any] = (
     )
     .where(
         _KEY.c.id == bindparam("key_id"),
-        _KEY.c.status.in_(
-            [bindparam(f"published_{s.value}", s, _KEY.c.status.type) for s in signing.PUBLISHED]
-        ),
+        signing.IS_PUBLISHED,
     )
 )
 """Built once: a published key, its issuer's identifier style and active Ed25519 key (at

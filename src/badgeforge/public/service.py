@@ -19,7 +19,7 @@ from badgeforge.awards.models import Award
 from badgeforge.awards.records import to_record as award_record
 from badgeforge.badge_classes import service as badge_classes
 from badgeforge.badge_classes.content import version_record as badge_class_record
-from badgeforge.badge_classes.models import BadgeClass
+from badgeforge.badge_classes.models import BadgeClass, BadgeClassVersion
 from badgeforge.core import ob2, ob2_signing
 from badgeforge.core.baking import bake_png, bake_svg
 from badgeforge.core.keys import KeyAlgorithm
@@ -69,6 +69,17 @@ def _badge_class(session: Session, badge_class_id: UUID) -> BadgeClass:
     if badge_class is None:
         raise NotFound(f"No badge class with id {badge_class_id}.")
     return badge_class
+
+
+def _published(
+    session: Session, badge_class_id: UUID, *, with_images: bool = False
+) -> tuple[BadgeClass, BadgeClassVersion]:
+    """A badge class and its published version; NotFound before its first publication."""
+    badge_class = _badge_class(session, badge_class_id)
+    if badge_class.published_number is None:
+        raise NotFound(f"Badge class {badge_class_id} is not published yet.")
+    number = badge_class.published_number
+    return badge_class, badge_classes.version(session, badge_class, number, with_images=with_images)
 
 
 _AWARD = Award.__table__
@@ -122,14 +133,6 @@ def issued_state(session: Session, award_id: UUID) -> IssuedState:
 _ISSUER = Issuer.__table__
 _KEY = SigningKey.__table__
 _SNAPSHOT = BadgeClassSnapshot.__table__
-_KEY_PUBLISHED = _KEY.c.status.in_(
-    [
-        bindparam(f"published_{status.value}", status, _KEY.c.status.type)
-        for status in signing.PUBLISHED
-    ]
-)
-"""``IN (?, ?)`` with fixed parameters: a plain list expands (rendered at each execution),
-and SQLite plans ``OR`` three times slower."""
 _ISSUER_COLUMNS = (
     *(_ISSUER.c[name] for name in ("id", "name", "url", "email", "description", "telephone")),
     _ISSUER.c.language,
@@ -142,7 +145,7 @@ _ISSUER_WITH_KEYS: Select[Any] = (
             _KEY,
             and_(
                 _KEY.c.issuer_id == _ISSUER.c.id,
-                _KEY_PUBLISHED,
+                signing.IS_PUBLISHED,
                 _KEY.c.algorithm == bindparam("algorithm"),
             ),
         )
@@ -152,18 +155,14 @@ _ISSUER_WITH_KEYS: Select[Any] = (
 )
 _PUBLISHED_KEY: Select[Any] = select(
     _KEY.c.id, _KEY.c.issuer_id, _KEY.c.algorithm, _KEY.c.public_key_pem
-).where(_KEY.c.id == bindparam("key_id"), _KEY_PUBLISHED)
+).where(_KEY.c.id == bindparam("key_id"), signing.IS_PUBLISHED)
 _SNAPSHOT_DOCUMENT = select(_SNAPSHOT.c.document).where(
     _SNAPSHOT.c.badge_class_id == bindparam("badge_class_id"),
     _SNAPSHOT.c.version == bindparam("version"),
 )
 """The documents a verifier fetches after an assertion are read as the assertion is: only
 the columns they publish, in one statement each, built once (no ORM objects)."""
-
-
 _BADGE_CLASS = BadgeClass.__table__
-
-
 _ISSUER_EXISTS = select(_ISSUER.c.id).where(_ISSUER.c.id == bindparam("issuer_id"))
 
 
@@ -243,10 +242,7 @@ def badge_class_document(
     session: Session, links: PublicLinks, badge_class_id: UUID
 ) -> dict[str, Any]:
     """The hosted OB 2.0 BadgeClass of the published version (awards point at their own)."""
-    badge_class = _badge_class(session, badge_class_id)
-    if badge_class.published_number is None:
-        raise NotFound(f"Badge class {badge_class_id} is not published yet.")
-    version = badge_classes.version(session, badge_class, badge_class.published_number)
+    badge_class, version = _published(session, badge_class_id)
     return ob2.badge_class(badge_class_record(badge_class, version), links)
 
 
@@ -262,12 +258,7 @@ def badge_class_version(session: Session, badge_class_id: UUID, version: str) ->
 def badge_class_image(session: Session, badge_class_id: UUID, media_type: str) -> bytes:
     """The image of the published version, PNG or SVG. A class never published has none
     here: its designers see its drafts through the private preview of the API."""
-    badge_class = _badge_class(session, badge_class_id)
-    if badge_class.published_number is None:
-        raise NotFound(f"Badge class {badge_class_id} is not published yet.")
-    version = badge_classes.version(
-        session, badge_class, badge_class.published_number, with_images=True
-    )
+    _, version = _published(session, badge_class_id, with_images=True)
     return version.image_png if media_type == "image/png" else version.image_svg
 
 
