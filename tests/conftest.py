@@ -17,7 +17,7 @@ from sqlalchemy import Engine, make_url
 from sqlalchemy.orm import Session
 
 from badgeforge.app import create_app
-from badgeforge.db import get_session, make_engine
+from badgeforge.db import get_reads, get_session, make_engine
 from badgeforge.migrate import upgrade
 from badgeforge.settings import Settings
 from tests.live_server import LiveServer, live_server
@@ -120,6 +120,7 @@ def client(settings: Settings, engine: Engine, session: Session) -> Iterator[Tes
             raise
 
     app.dependency_overrides[get_session] = test_session
+    app.dependency_overrides[get_reads] = test_session  # the test's rows are uncommitted
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client
 

@@ -21,7 +21,7 @@ from badgeforge.class_templates.api import router as class_templates_router
 from badgeforge.codesign.api import router as codesign_router
 from badgeforge.codesign.page import router as codesign_page_router
 from badgeforge.contract import build_openapi
-from badgeforge.db import make_engine, make_sessionmaker
+from badgeforge.db import HeldReads, make_engine, make_sessionmaker, read_engine
 from badgeforge.designs.api import router as designs_router
 from badgeforge.direct import DirectRoutes
 from badgeforge.frameworks.api import router as frameworks_router
@@ -92,10 +92,12 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     settings = settings or Settings()
     owns_engine = engine is None
     engine = engine or make_engine(settings.resolved_database_url)
+    held_reads = HeldReads(engine)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        held_reads.close()
         if owns_engine:
             engine.dispose()
 
@@ -112,6 +114,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.writer_sessionmaker = make_sessionmaker(engine, writer=True)
+    app.state.read_engine = read_engine(engine)  # single-statement reads (db.get_reads)
+    app.state.held_reads = held_reads  # the same, held by the thread that uses them
     app.state.vault = vault_from_settings(settings)
     app.state.rate_limiter = rate_limiter_from_settings(settings, engine)
     app.state.fetcher = fetcher_from_settings(settings)

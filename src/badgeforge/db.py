@@ -3,16 +3,18 @@
 Services flush, never commit; the request's session commits before the response is sent.
 """
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from enum import Enum
-from typing import Annotated, Any, TypeVarTuple
+from typing import Annotated, Any, Protocol, TypeVarTuple
 
 from fastapi import Depends, Request
 from sqlalchemy import Connection, DateTime, Engine, MetaData, Select, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Dialect, Result
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.sql import Executable
 from sqlalchemy.types import TypeDecorator
 
 from badgeforge.private_files import create_private_sqlite_file
@@ -125,11 +127,15 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+AUTOCOMMIT = "AUTOCOMMIT"
 _BEGIN = {"DEFERRED": "BEGIN DEFERRED", "IMMEDIATE": "BEGIN IMMEDIATE"}
 
 
 def _sqlite_on_begin(connection: Connection) -> None:
     # Straight to the driver: through exec_driver_sql, BEGIN cost a tenth of a public read.
+    options = connection.get_execution_options()
+    if options.get("isolation_level") == AUTOCOMMIT:
+        return  # single statements (read_engine): no transaction around them
     mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
     connection.connection.driver_connection.execute(_BEGIN[mode])  # type: ignore[union-attr]
 
@@ -167,3 +173,91 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+
+
+# ------------------------------------------------------------------------ single-statement reads
+
+
+class Reads(Protocol):
+    """What runs one statement: a request's ``Session``, or a connection of ``read_engine``.
+
+    The public hot paths (an award's documents and images) read one row with one statement
+    and write nothing. They need no unit of work: on a connection in autocommit each
+    statement is consistent on its own (one snapshot) and sees everything committed before
+    it, revocations included. Without the session, its transaction and its pool checkout,
+    such a read costs a fifth of what it did.
+    """
+
+    def execute(
+        self, statement: Executable, parameters: Mapping[str, Any] | None = None, /
+    ) -> Result[Any]: ...
+
+    def scalar(
+        self, statement: Executable, parameters: Mapping[str, Any] | None = None, /
+    ) -> Any: ...
+
+
+def read_engine(engine: Engine) -> Engine:
+    """``engine`` whose connections run each statement on its own (autocommit).
+
+    It shares the engine's pool; the driver's autocommit is set on checkout and undone on
+    return (SQLAlchemy's ``isolation_level`` execution option).
+    """
+    return engine.execution_options(isolation_level=AUTOCOMMIT)
+
+
+def get_reads(request: Request) -> Iterator[Reads]:
+    """A connection for single-statement reads (``Reads``), back to the pool afterwards."""
+    with request.app.state.read_engine.connect() as connection:
+        yield connection
+
+
+ReadsDep = Annotated[Reads, Depends(get_reads, scope="function")]
+
+
+class HeldReads:
+    """One ``read_engine`` connection per thread, kept open between requests.
+
+    For SQLite, whose public reads run on the event loop's thread (``badgeforge.direct``):
+    taking a pooled connection and giving it back cost more than the read itself. Autocommit
+    keeps a held connection from pinning an old snapshot: pysqlite never opens a
+    transaction then, and a statement's read ends when its result is fetched and closed.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = read_engine(engine)
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._open: list[Connection] = []
+
+    def connection(self) -> Connection:
+        """This thread's connection (opened at first use, or after ``discard``)."""
+        held: Connection | None = getattr(self._local, "connection", None)
+        if held is None or held.closed or held.invalidated:
+            held = self._engine.connect()
+            self._local.connection = held
+            with self._lock:
+                self._open.append(held)
+        return held
+
+    @property
+    def opened(self) -> tuple[Connection, ...]:
+        """The connections open now (one per thread that read since it was last discarded)."""
+        with self._lock:
+            return tuple(self._open)
+
+    def discard(self) -> None:
+        """Close this thread's connection (after an error: the next read opens a new one)."""
+        held: Connection | None = getattr(self._local, "connection", None)
+        self._local.connection = None
+        if held is not None:
+            with self._lock:
+                self._open.remove(held)
+            held.close()
+
+    def close(self) -> None:
+        """Close every thread's connection (at shutdown, before the engine is disposed)."""
+        with self._lock:
+            held, self._open = self._open, []
+        for connection in held:
+            connection.close()

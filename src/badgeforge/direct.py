@@ -10,6 +10,8 @@ those routes itself, calling **the same endpoint functions** with the same unit 
 - path, query and header parameters are validated by the route's own FastAPI fields;
 - the session dependency (``db.get_session``, or its override in tests) is entered, the
   endpoint called and the session closed (commit or rollback) in **one** worker thread;
+  routes that read single statements (``db.get_reads``) get a pooled connection in that
+  thread instead, and on SQLite the loop thread's held connection (``db.HeldReads``);
   the other dependencies it accepts are async functions of the request alone (settings,
   links), awaited on the loop. On SQLite there is no hop at all: these reads are local
   file reads that never wait for a writer (WAL), where a thread only adds its cost (a
@@ -36,12 +38,13 @@ from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, APIRouter
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from badgeforge.db import get_session
+from badgeforge.db import HeldReads, Reads, get_reads, get_session
 
 _MISSING = object()
 Values = dict[str, Any]
@@ -65,7 +68,8 @@ class _Direct:
     path_fields: dict[str, Any]
     query: tuple[_Param, ...]
     headers: tuple[_Param, ...]
-    session_name: str
+    unit_name: str
+    unit: Callable[..., Any]  # get_session or get_reads
     async_deps: tuple[tuple[str, Callable[..., Awaitable[Any]]], ...]
 
 
@@ -115,16 +119,16 @@ def direct_route(route: APIRoute) -> _Direct | None:
         or dependant.security_scopes_param_name
     ):
         return None
-    session_name = ""
+    unit_name, unit = "", None
     async_deps = []
     for sub in dependant.dependencies:
-        if sub.call is get_session and not session_name and sub.name:
-            session_name = sub.name
+        if sub.call in (get_session, get_reads) and unit is None and sub.name:
+            unit_name, unit = sub.name, sub.call
         elif inspect.iscoroutinefunction(sub.call) and _plain(sub) and sub.name:
             async_deps.append((sub.name, sub.call))
         else:
             return None
-    if not session_name:
+    if unit is None:
         return None
     return _Direct(
         route,
@@ -132,7 +136,8 @@ def direct_route(route: APIRoute) -> _Direct | None:
         {field.name: field for field in dependant.path_params},
         tuple(_Param(f.name, f.alias, f) for f in dependant.query_params),
         tuple(_Param(f.name, _header_key(f), f) for f in dependant.header_params),
-        session_name,
+        unit_name,
+        unit,
         tuple(async_deps),
     )
 
@@ -200,17 +205,28 @@ class DirectRoutes:
         for name, call in direct.async_deps:
             override = overrides.get(call)
             values[name] = await (override() if override is not None else call(request))
-        session_scope = _session_scope(overrides.get(get_session), request)
-        if session_scope is None:
-            return None
-
-        def run() -> Any:
-            with session_scope as session:
-                return route.endpoint(**values, **{direct.session_name: session})
-
         if self._inline is None:
             engine = getattr(app.state, "engine", None)
             self._inline = engine is not None and engine.dialect.name == "sqlite"
+        override = overrides.get(direct.unit)
+        held: HeldReads | None = getattr(app.state, "held_reads", None)
+        if direct.unit is get_reads and override is None and self._inline and held is not None:
+            try:
+                response = route.endpoint(**values, **{direct.unit_name: held.connection()})
+            except SQLAlchemyError:
+                held.discard()  # the next read opens a fresh connection
+                return None
+            except Exception:
+                return None  # rendered by the full stack (problem handlers), run again there
+            return response if isinstance(response, Response) else None
+        unit_scope = _unit_scope(direct.unit, override, request)
+        if unit_scope is None:
+            return None
+
+        def run() -> Any:
+            with unit_scope as unit:
+                return route.endpoint(**values, **{direct.unit_name: unit})
+
         try:
             response = run() if self._inline else await to_thread.run_sync(run)
         except Exception:
@@ -243,13 +259,16 @@ def _validated(direct: _Direct, path_params: Values, request: Request) -> Values
     return values
 
 
-def _session_scope(
-    override: Callable[..., Any] | None, request: Request
-) -> AbstractContextManager[Session] | None:
-    """The unit of work FastAPI would open: ``get_session`` or its zero-argument override."""
+def _unit_scope(
+    unit: Callable[..., Iterator[Session | Reads]],
+    override: Callable[..., Any] | None,
+    request: Request,
+) -> AbstractContextManager[Session | Reads] | None:
+    """What FastAPI would open: ``unit`` (``get_session`` or ``get_reads``), or its
+    zero-argument override."""
     if override is None:
-        return contextmanager(get_session)(request)
+        return contextmanager(unit)(request)
     if inspect.isgeneratorfunction(override) and not inspect.signature(override).parameters:
-        generator: Callable[[], Iterator[Session]] = override
+        generator: Callable[[], Iterator[Session | Reads]] = override
         return contextmanager(generator)()
     return None

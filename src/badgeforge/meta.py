@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import text
 
 from badgeforge import __version__
-from badgeforge.db import SessionDep
+from badgeforge.db import ReadsDep
 from badgeforge.problems import PROBLEM_TYPES, NotFound, problem_responses
 from badgeforge.resources import resource_dir
 
@@ -80,9 +80,9 @@ _HEALTHY = Health(status="ok", version=__version__).model_dump_json().encode()
 
 
 @router.get("/health", summary="Health check", response_model=Health)
-def health(session: SessionDep) -> Response:
+def health(reads: ReadsDep) -> Response:
     """Answers `ok` when the service can reach its database."""
-    session.execute(_HEALTH_QUERY)
+    reads.execute(_HEALTH_QUERY)
     return Response(_HEALTHY, media_type="application/json")
 
 

@@ -153,8 +153,7 @@ class TestAssertion:
         assert set(roundtrip(document)) == set(document)
 
     def test_revoked_form(self) -> None:
-        award = replace(AWARD, revoked=True, revocation_reason="Erreur")
-        assert ob2.revoked_assertion(award, LINKS) == {
+        assert ob2.revoked_assertion(AWARD.id, "Erreur", LINKS) == {
             "@context": "https://w3id.org/openbadges/v2",
             "type": "Assertion",
             "id": f"{BASE}/assertions/{AWARD_ID}",

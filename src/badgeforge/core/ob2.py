@@ -10,6 +10,7 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
+from uuid import UUID
 
 from badgeforge.core.errors import InvalidDocument
 from badgeforge.core.languages import language_url, translated
@@ -254,14 +255,14 @@ def assertion(award: AwardRecord, badge_class: BadgeClassRecord, links: Links) -
     )
 
 
-def revoked_assertion(award: AwardRecord, links: Links) -> Document:
+def revoked_assertion(award_id: UUID, reason: str | None, links: Links) -> Document:
     """The minimal body served with ``410 Gone`` for a revoked award."""
     return _compact(
         {
             "@context": OB2_CONTEXT,
             "type": "Assertion",
-            "id": links.assertion(award.id),
+            "id": links.assertion(award_id),
             "revoked": True,
-            "revocationReason": award.revocation_reason,
+            "revocationReason": reason,
         }
     )

@@ -7,7 +7,7 @@ from uuid import UUID
 from fastapi import APIRouter, Header, Path, Response
 
 from badgeforge.caching import with_etag
-from badgeforge.db import SessionDep
+from badgeforge.db import ReadsDep, SessionDep
 from badgeforge.middleware import SVG_CSP
 from badgeforge.problems import Gone, NotFound, problem_responses
 from badgeforge.public import languages, service
@@ -65,12 +65,12 @@ def _image(data: bytes, media_type: str, *, cache: str) -> Response:
 )
 def get_issuer(
     issuer_id: UUID,
-    session: SessionDep,
+    reads: ReadsDep,
     links: LinksDep,
     accept: str | None = Header(default=None, include_in_schema=False),
 ) -> Response:
     """The issuer's OB 2.0 Profile as JSON (JSON-LD when asked for `application/ld+json`)."""
-    document = service.issuer_document(session, links, issuer_id)
+    document = service.issuer_document(reads, links, issuer_id)
     return _document(document, accept, cache="public, max-age=300")
 
 
@@ -135,7 +135,7 @@ def get_badge_class_image(
 )
 def get_assertion(
     award_id: UUID,
-    session: SessionDep,
+    reads: ReadsDep,
     accept: str | None = Header(default=None, include_in_schema=False),
 ) -> Response:
     """The OB 2.0 Assertion of an award: what wallets import and verifiers check.
@@ -144,10 +144,10 @@ def get_assertion(
     A browser (preferring `text/html`) is redirected (303) to the award page `/badges/{id}`.
     """
     if prefers_html(accept):
-        service.issued_state(session, award_id)  # 404 for an unknown award, as for JSON
+        service.issued_columns(reads, award_id)  # 404 for an unknown award, as for JSON
         headers = {"Location": f"/badges/{award_id}", "Vary": "Accept", "Cache-Control": "no-cache"}
         return Response(status_code=303, headers=headers)
-    hosted = service.assertion_document(session, award_id)
+    hosted = service.assertion_document(reads, award_id)
     status_code = 410 if hosted.revoked else 200
     return _stored(hosted.body, accept, status_code=status_code, cache="no-cache")
 
@@ -161,16 +161,14 @@ def get_assertion(
         **problem_responses(Gone),
     },
 )
-def get_baked_image(
-    award_id: UUID, extension: Literal["png", "svg"], session: SessionDep
-) -> Response:
+def get_baked_image(award_id: UUID, extension: Literal["png", "svg"], reads: ReadsDep) -> Response:
     """The badge image with the assertion baked in, ready to upload to a wallet.
 
     PNG: an `iTXt` chunk `openbadges`; SVG: an `openbadges:assertion` element whose `verify`
     attribute is the assertion URL. A revoked award answers `410 Gone`.
     """
     media_type = paths.MEDIA_TYPES[extension]
-    data = service.baked_image(session, award_id, media_type)
+    data = service.baked_image(reads, award_id, media_type)
     response = _image(data, media_type, cache="no-cache")
     response.headers["Content-Disposition"] = f'inline; filename="badge-{award_id}.{extension}"'
     return response
@@ -185,11 +183,11 @@ def get_baked_image(
 def get_badge_class_version(
     badge_class_id: UUID,
     version: str,
-    session: SessionDep,
+    reads: ReadsDep,
     accept: str | None = Header(default=None, include_in_schema=False),
 ) -> Response:
     """The BadgeClass exactly as it was when awards were made under it (never changes)."""
-    body = service.badge_class_version(session, badge_class_id, version)
+    body = service.badge_class_version(reads, badge_class_id, version)
     return _stored(body, accept, cache="public, max-age=86400, immutable")
 
 
@@ -240,11 +238,11 @@ def get_badge_class_translation(
 def get_image_blob(
     digest: Annotated[str, Path(pattern="^[0-9a-f]{64}$")],
     extension: Literal["png", "svg"],
-    session: SessionDep,
+    reads: ReadsDep,
 ) -> Response:
     """A badge image by the SHA-256 of its bytes (immutable)."""
     media_type = paths.MEDIA_TYPES[extension]
-    data = service.image_blob(session, digest, media_type)
+    data = service.image_blob(reads, digest, media_type)
     return _image(data, media_type, cache="public, max-age=31536000, immutable")
 
 
@@ -254,11 +252,11 @@ def get_image_blob(
     response_class=Response,
     responses={200: {"content": {"text/plain": {"example": "eyJhbGciOiJSUzI1NiJ9.…"}}}},
 )
-def get_signed_assertion(award_id: UUID, session: SessionDep) -> Response:
+def get_signed_assertion(award_id: UUID, reads: ReadsDep) -> Response:
     """The award as a signed OB 2.0 assertion: a compact JWS (RS256) whose
     `verification.creator` is the issuer's key. Revocation is published in the issuer's
     `revocationList`, so this stays available after a revocation."""
-    body = service.signed_assertion(session, award_id)
+    body = service.signed_assertion(reads, award_id)
     return with_etag(Response(body, media_type="text/plain; charset=utf-8", headers=_PUBLIC))
 
 
@@ -272,11 +270,11 @@ def get_signed_assertion(award_id: UUID, session: SessionDep) -> Response:
     },
 )
 def get_signed_baked_image(
-    award_id: UUID, extension: Literal["png", "svg"], session: SessionDep
+    award_id: UUID, extension: Literal["png", "svg"], reads: ReadsDep
 ) -> Response:
     """The badge image with the signed assertion (JWS) baked in."""
     media_type = paths.MEDIA_TYPES[extension]
-    data = service.signed_baked_image(session, award_id, media_type)
+    data = service.signed_baked_image(reads, award_id, media_type)
     response = _image(data, media_type, cache="no-cache")
     response.headers["Content-Disposition"] = (
         f'inline; filename="badge-{award_id}-signed.{extension}"'
@@ -292,12 +290,12 @@ def get_signed_baked_image(
 )
 def get_ob2_key(
     key_id: UUID,
-    session: SessionDep,
+    reads: ReadsDep,
     links: LinksDep,
     accept: str | None = Header(default=None, include_in_schema=False),
 ) -> Response:
     """The RSA public key (`publicKeyPem`) that checks signed assertions."""
-    document = service.ob2_key_document(session, links, key_id)
+    document = service.ob2_key_document(reads, links, key_id)
     return _document(document, accept, cache="public, max-age=300")
 
 
@@ -309,10 +307,10 @@ def get_ob2_key(
 )
 def get_ob2_revocation_list(
     issuer_id: UUID,
-    session: SessionDep,
+    reads: ReadsDep,
     links: LinksDep,
     accept: str | None = Header(default=None, include_in_schema=False),
 ) -> Response:
     """The issuer's revoked signed assertions (`revokedAssertions`)."""
-    document = service.ob2_revocation_list(session, links, issuer_id)
+    document = service.ob2_revocation_list(reads, links, issuer_id)
     return _document(document, accept, cache="no-cache")

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from badgeforge.core import did, status_list
 from badgeforge.core.baking import bake_png_credential, bake_svg_credential
 from badgeforge.core.keys import KeyAlgorithm, load_public_key_pem, public_jwk
+from badgeforge.db import Reads
 from badgeforge.issuance.links import KeyReferences, NamedKey
 from badgeforge.issuance.models import IdentifierStyle, ProofFormat, StatusList
 from badgeforge.issuers.models import Issuer
@@ -38,26 +39,26 @@ from badgeforge.signing.models import KeyStatus, SigningKey
 Document = dict[str, Any]
 
 
-def credential(session: Session, award_id: UUID) -> str:
+def credential(reads: Reads, award_id: UUID) -> str:
     """The OB 3.0 credential with its Data Integrity proof, as issued (JSON text).
 
     Revocation does not change it: verifiers read the status list it names.
     """
-    body: str = issued_columns(session, award_id, "ob3_credential").ob3_credential
+    body: str = issued_columns(reads, award_id, "ob3_credential").ob3_credential
     return body
 
 
-def credential_jwt(session: Session, award_id: UUID) -> str:
+def credential_jwt(reads: Reads, award_id: UUID) -> str:
     """The same credential as a VC-JWT (compact JWS, RS256)."""
-    jwt: str = issued_columns(session, award_id, "ob3_jwt").ob3_jwt
+    jwt: str = issued_columns(reads, award_id, "ob3_jwt").ob3_jwt
     return jwt
 
 
-def baked_credential(session: Session, award_id: UUID, media_type: str) -> bytes:
+def baked_credential(reads: Reads, award_id: UUID, media_type: str) -> bytes:
     """The badge image carrying the credential in the award's default proof format."""
     digest_column = image_digest_column(media_type)
     columns = (digest_column, "ob3_default", "ob3_jwt", "ob3_credential")
-    row = issued_columns(session, award_id, *columns)
+    row = issued_columns(reads, award_id, *columns)
     if row.revoked_at is not None:
         raise gone(row)
     payload: str = (
@@ -65,7 +66,7 @@ def baked_credential(session: Session, award_id: UUID, media_type: str) -> bytes
     )
 
     def bake() -> bytes:
-        image = image_blob(session, row._mapping[digest_column], media_type)
+        image = image_blob(reads, row._mapping[digest_column], media_type)
         if media_type == "image/png":
             return bake_png_credential(image, payload)
         return bake_svg_credential(image, payload)
@@ -190,9 +191,9 @@ class _ActiveKey:
     public_key_multibase: str | None
 
 
-def key_document(session: Session, links: PublicLinks, key_id: UUID) -> Document:
+def key_document(reads: Reads, links: PublicLinks, key_id: UUID) -> Document:
     """A key URL: a Multikey document (Ed25519) or the bare public JWK (RSA, VC-JWT kid)."""
-    row = session.execute(_KEY_DOCUMENT, {"key_id": key_id}).first()
+    row = reads.execute(_KEY_DOCUMENT, {"key_id": key_id}).first()
     if row is None:
         raise NotFound(f"No published key with id {key_id}.")
     if row.algorithm is KeyAlgorithm.RSA:
@@ -221,17 +222,23 @@ def jwks(session: Session, links: PublicLinks, issuer_id: UUID | None = None) ->
     }
 
 
-def status_list_credential(session: Session, list_id: UUID) -> str:
+_STATUS_LIST = StatusList.__table__
+_STATUS_LIST_CREDENTIAL = select(_STATUS_LIST.c.credential).where(
+    _STATUS_LIST.c.id == bindparam("list_id")
+)
+
+
+def status_list_credential(reads: Reads, list_id: UUID) -> str:
     """A signed BitstringStatusListCredential, as last published (JSON text)."""
-    status = session.get(StatusList, list_id)
-    if status is None or status.credential is None:
+    credential: str | None = reads.scalar(_STATUS_LIST_CREDENTIAL, {"list_id": list_id})
+    if credential is None:
         raise NotFound(f"No status list with id {list_id}.")
-    return status.credential
+    return credential
 
 
-def revocation_list(session: Session, links: PublicLinks, issuer_id: UUID) -> Document:
+def revocation_list(reads: Reads, links: PublicLinks, issuer_id: UUID) -> Document:
     """The issuer's 1EdTech Revocation List: ids of its revoked OB 3.0 credentials."""
-    rows = revoked_awards(session, issuer_id, "base_url", "award_id", "revocation_reason")
+    rows = revoked_awards(reads, issuer_id, "base_url", "award_id", "revocation_reason")
     revoked = [
         (PublicLinks(base_url).credential(award_id), reason) for base_url, award_id, reason in rows
     ]

@@ -7,7 +7,7 @@ from uuid import UUID
 from fastapi import APIRouter, Header, Response
 
 from badgeforge.caching import with_etag
-from badgeforge.db import SessionDep
+from badgeforge.db import ReadsDep, SessionDep
 from badgeforge.problems import Gone, NotFound, problem_responses
 from badgeforge.public import credentials as service
 from badgeforge.public import links as paths
@@ -90,13 +90,13 @@ def _credential_media_type(accept: str | None) -> str:
 )
 def get_credential(
     award_id: UUID,
-    session: SessionDep,
+    reads: ReadsDep,
     accept: str | None = Header(default=None, include_in_schema=False),
 ) -> Response:
     """The award as an OpenBadgeCredential with an `eddsa-rdfc-2022` proof, byte for byte
     as issued. `application/vc+ld+json` when asked for, JSON by default. Revocation is
     published in the status list its `credentialStatus` names."""
-    body = service.credential(session, award_id)
+    body = service.credential(reads, award_id)
     return _json(body, _credential_media_type(accept), cache="no-cache")
 
 
@@ -106,9 +106,9 @@ def get_credential(
     response_class=Response,
     responses={200: {"content": {"text/plain": {"example": "eyJhbGciOiJSUzI1NiIs…"}}}},
 )
-def get_credential_jwt(award_id: UUID, session: SessionDep) -> Response:
+def get_credential_jwt(award_id: UUID, reads: ReadsDep) -> Response:
     """The same credential as a VC-JWT (compact JWS, RS256), as `text/plain`."""
-    body = service.credential_jwt(session, award_id)
+    body = service.credential_jwt(reads, award_id)
     headers = {**_CORS, "Cache-Control": "no-cache"}
     return with_etag(Response(body, media_type="text/plain; charset=utf-8", headers=headers))
 
@@ -123,13 +123,13 @@ def get_credential_jwt(award_id: UUID, session: SessionDep) -> Response:
     },
 )
 def get_baked_credential(
-    award_id: UUID, extension: Literal["png", "svg"], session: SessionDep
+    award_id: UUID, extension: Literal["png", "svg"], reads: ReadsDep
 ) -> Response:
     """The badge image with the credential baked in (PNG `iTXt` `openbadgecredential`, SVG
     `openbadges:credential`), in the award's default proof format. A revoked award
     answers `410 Gone`."""
     media_type = paths.MEDIA_TYPES[extension]
-    data = service.baked_credential(session, award_id, media_type)
+    data = service.baked_credential(reads, award_id, media_type)
     headers = {
         **_CORS,
         "Cache-Control": "no-cache",
@@ -202,10 +202,10 @@ def get_jwks(session: SessionDep, links: LinksDep) -> Response:
         }
     },
 )
-def get_ob3_key(key_id: UUID, session: SessionDep, links: LinksDep) -> Response:
+def get_ob3_key(key_id: UUID, reads: ReadsDep, links: LinksDep) -> Response:
     """An Ed25519 key as a `Multikey` document (a proof's `verificationMethod`), or an RSA
     key as its bare public JWK (a VC-JWT's `kid`)."""
-    document = service.key_document(session, links, key_id)
+    document = service.key_document(reads, links, key_id)
     media_type = "application/json" if "@context" in document else "application/jwk+json"
     return _json(document, media_type, cache="public, max-age=300")
 
@@ -225,12 +225,12 @@ def get_ob3_key(key_id: UUID, session: SessionDep, links: LinksDep) -> Response:
 )
 def get_status_list(
     list_id: UUID,
-    session: SessionDep,
+    reads: ReadsDep,
     accept: str | None = Header(default=None, include_in_schema=False),
 ) -> Response:
     """The signed `BitstringStatusListCredential` (revocation). It is signed again the
     moment an award in it is revoked, so caches revalidate it on each use (ETag)."""
-    body = service.status_list_credential(session, list_id)
+    body = service.status_list_credential(reads, list_id)
     return _json(body, _credential_media_type(accept), cache="no-cache")
 
 
@@ -240,7 +240,7 @@ def get_status_list(
     response_class=Response,
     responses={200: {"content": {"application/json": {"example": _REVOCATION_LIST}}}},
 )
-def get_ob3_revocation_list(issuer_id: UUID, session: SessionDep, links: LinksDep) -> Response:
+def get_ob3_revocation_list(issuer_id: UUID, reads: ReadsDep, links: LinksDep) -> Response:
     """The issuer's `1EdTechRevocationList`: `revokedCredential` entries."""
-    document = service.revocation_list(session, links, issuer_id)
+    document = service.revocation_list(reads, links, issuer_id)
     return _json(document, "application/json", cache="no-cache")

@@ -16,7 +16,6 @@ from sqlalchemy import Row, Select, and_, bindparam, select
 from sqlalchemy.orm import Session, undefer
 
 from badgeforge.awards.models import Award
-from badgeforge.awards.records import to_record as award_record
 from badgeforge.badge_classes import service as badge_classes
 from badgeforge.badge_classes.content import version_record as badge_class_record
 from badgeforge.badge_classes.models import BadgeClass, BadgeClassVersion
@@ -24,6 +23,7 @@ from badgeforge.core import ob2, ob2_signing
 from badgeforge.core.baking import bake_png, bake_svg
 from badgeforge.core.keys import KeyAlgorithm
 from badgeforge.core.records import IssuerRecord
+from badgeforge.db import Reads
 from badgeforge.issuance.models import BadgeClassSnapshot, ImageBlob, IssuedAward
 from badgeforge.issuers.models import Issuer
 from badgeforge.problems import Gone, NotFound
@@ -97,13 +97,13 @@ def _issued_statement(columns: tuple[str, ...]) -> Select[Any]:
     )
 
 
-def issued_columns(session: Session, award_id: UUID, *columns: str) -> Row[Any]:
+def issued_columns(reads: Reads, award_id: UUID, *columns: str) -> Row[Any]:
     """One row: ``revoked_at``, ``revocation_reason`` and the named ``issued_award`` columns.
 
     The public hot paths read only what they serve, with a statement built once (no ORM
     objects, no statement construction per request); NotFound as ``issued_state``.
     """
-    row = session.execute(_issued_statement(columns), {"award_id": award_id}).first()
+    row = reads.execute(_issued_statement(columns), {"award_id": award_id}).first()
     if row is None:
         raise NotFound(f"No badge award with id {award_id}.")
     return row
@@ -185,22 +185,22 @@ def _revoked_statement(columns: tuple[str, ...]) -> Select[Any]:
     )
 
 
-def revoked_awards(session: Session, issuer_id: UUID, *columns: str) -> list[tuple[Any, ...]]:
+def revoked_awards(reads: Reads, issuer_id: UUID, *columns: str) -> list[tuple[Any, ...]]:
     """The named columns (``issued_award``'s, else ``award``'s) of every revoked award of an
     issuer, oldest revocation first; NotFound without such an issuer."""
-    rows = session.execute(_revoked_statement(columns), {"issuer_id": issuer_id}).all()
-    if not rows and session.scalar(_ISSUER_EXISTS, {"issuer_id": issuer_id}) is None:
+    rows = reads.execute(_revoked_statement(columns), {"issuer_id": issuer_id}).all()
+    if not rows and reads.scalar(_ISSUER_EXISTS, {"issuer_id": issuer_id}) is None:
         raise NotFound(f"No issuer with id {issuer_id}.")
     return [tuple(row) for row in rows]
 
 
 def issuer_with_keys(
-    session: Session, issuer_id: UUID, algorithm: KeyAlgorithm
+    reads: Reads, issuer_id: UUID, algorithm: KeyAlgorithm
 ) -> tuple[IssuerRecord, list[UUID]]:
     """What an issuer's public documents show, and the ids of its published keys of one
     algorithm (oldest first); NotFound without such an issuer."""
     parameters = {"issuer_id": issuer_id, "algorithm": algorithm}
-    rows = session.execute(_ISSUER_WITH_KEYS, parameters).all()
+    rows = reads.execute(_ISSUER_WITH_KEYS, parameters).all()
     if not rows:
         raise NotFound(f"No issuer with id {issuer_id}.")
     fields = rows[0]._asdict()
@@ -210,18 +210,18 @@ def issuer_with_keys(
     return IssuerRecord(**fields, has_image=has_image), keys
 
 
-def published_key(session: Session, key_id: UUID) -> Row[Any]:
+def published_key(reads: Reads, key_id: UUID) -> Row[Any]:
     """One published key (``id``, ``issuer_id``, ``algorithm``, ``public_key_pem``), else
     NotFound."""
-    row = session.execute(_PUBLISHED_KEY, {"key_id": key_id}).first()
+    row = reads.execute(_PUBLISHED_KEY, {"key_id": key_id}).first()
     if row is None:
         raise NotFound(f"No published key with id {key_id}.")
     return row
 
 
-def issuer_document(session: Session, links: PublicLinks, issuer_id: UUID) -> dict[str, Any]:
+def issuer_document(reads: Reads, links: PublicLinks, issuer_id: UUID) -> dict[str, Any]:
     """The hosted OB 2.0 Issuer Profile, with its published RSA keys and revocation list."""
-    issuer, keys = issuer_with_keys(session, issuer_id, KeyAlgorithm.RSA)
+    issuer, keys = issuer_with_keys(reads, issuer_id, KeyAlgorithm.RSA)
     return ob2.issuer_profile(
         issuer,
         links,
@@ -246,10 +246,10 @@ def badge_class_document(
     return ob2.badge_class(badge_class_record(badge_class, version), links)
 
 
-def badge_class_version(session: Session, badge_class_id: UUID, version: str) -> str:
+def badge_class_version(reads: Reads, badge_class_id: UUID, version: str) -> str:
     """A BadgeClass exactly as it was awarded (stored JSON text)."""
     parameters = {"badge_class_id": badge_class_id, "version": version}
-    document: str | None = session.scalar(_SNAPSHOT_DOCUMENT, parameters)
+    document: str | None = reads.scalar(_SNAPSHOT_DOCUMENT, parameters)
     if document is None:
         raise NotFound(f"No version {version} of badge class {badge_class_id}.")
     return document
@@ -262,29 +262,35 @@ def badge_class_image(session: Session, badge_class_id: UUID, media_type: str) -
     return version.image_png if media_type == "image/png" else version.image_svg
 
 
-def image_blob(session: Session, digest: str, media_type: str) -> bytes:
+_BLOB = ImageBlob.__table__
+_IMAGE_BLOB = select(_BLOB.c.data).where(
+    _BLOB.c.sha256 == bindparam("sha256"), _BLOB.c.media_type == bindparam("media_type")
+)
+
+
+def image_blob(reads: Reads, digest: str, media_type: str) -> bytes:
     """A stored badge image by its SHA-256 (what an award was issued with).
 
     Content-addressed, hence immutable: kept in a bounded in-process cache.
     """
 
     def load() -> bytes:
-        blob = session.get(ImageBlob, digest.lower(), options=[undefer(ImageBlob.data)])
-        if blob is None or blob.media_type != media_type:
+        parameters = {"sha256": digest.lower(), "media_type": media_type}
+        data: bytes | None = reads.scalar(_IMAGE_BLOB, parameters)
+        if data is None:
             raise NotFound(f"No {media_type} image {digest}.")
-        return blob.data
+        return data
 
     return IMAGES.get_or_bake(digest.lower(), media_type, load)
 
 
-def assertion_document(session: Session, award_id: UUID) -> HostedAssertion:
+def assertion_document(reads: Reads, award_id: UUID) -> HostedAssertion:
     """The hosted OB 2.0 Assertion as issued, or its short revoked form."""
-    row = issued_columns(session, award_id, "ob2_assertion")
+    row = issued_columns(reads, award_id, "ob2_assertion", "base_url")
     if row.revoked_at is None:
         return HostedAssertion(row.ob2_assertion, revoked=False)
-    state = issued_state(session, award_id)
-    links = PublicLinks(state.issued.base_url)
-    revoked = ob2.revoked_assertion(award_record(state.award), links)
+    links = PublicLinks(row.base_url)
+    revoked = ob2.revoked_assertion(award_id, row.revocation_reason, links)
     return HostedAssertion(json.dumps(revoked, ensure_ascii=False), revoked=True)
 
 
@@ -293,19 +299,19 @@ def image_digest_column(media_type: str) -> str:
     return "image_png_sha256" if media_type == "image/png" else "image_svg_sha256"
 
 
-def baked_image(session: Session, award_id: UUID, media_type: str) -> bytes:
+def baked_image(reads: Reads, award_id: UUID, media_type: str) -> bytes:
     """The badge image with the hosted assertion baked in (PNG iTXt or SVG element).
 
     Revocation is read on every call; the baked bytes are cached (they never change).
     """
     digest_column = image_digest_column(media_type)
-    row = issued_columns(session, award_id, digest_column, "ob2_assertion")
+    row = issued_columns(reads, award_id, digest_column, "ob2_assertion")
     if row.revoked_at is not None:
         raise gone(row)
     assertion: str = row.ob2_assertion
 
     def bake() -> bytes:
-        image = image_blob(session, row._mapping[digest_column], media_type)
+        image = image_blob(reads, row._mapping[digest_column], media_type)
         if media_type == "image/png":
             return bake_png(image, assertion)
         verify = json.loads(assertion)["id"]
@@ -314,22 +320,22 @@ def baked_image(session: Session, award_id: UUID, media_type: str) -> bytes:
     return BAKED.get_or_bake(award_id, f"ob2:{media_type}", bake)
 
 
-def signed_assertion(session: Session, award_id: UUID) -> str:
+def signed_assertion(reads: Reads, award_id: UUID) -> str:
     """The signed OB 2.0 assertion (compact JWS); revocation is in the issuer's list."""
-    jws: str = issued_columns(session, award_id, "ob2_jws").ob2_jws
+    jws: str = issued_columns(reads, award_id, "ob2_jws").ob2_jws
     return jws
 
 
-def signed_baked_image(session: Session, award_id: UUID, media_type: str) -> bytes:
+def signed_baked_image(reads: Reads, award_id: UUID, media_type: str) -> bytes:
     """The badge image with the signed assertion (JWS) baked in."""
     digest_column = image_digest_column(media_type)
-    row = issued_columns(session, award_id, digest_column, "ob2_jws")
+    row = issued_columns(reads, award_id, digest_column, "ob2_jws")
     if row.revoked_at is not None:
         raise gone(row)
     jws: str = row.ob2_jws
 
     def bake() -> bytes:
-        image = image_blob(session, row._mapping[digest_column], media_type)
+        image = image_blob(reads, row._mapping[digest_column], media_type)
         if media_type == "image/png":
             return bake_png(image, jws)
         return bake_svg(image, verify=jws)
@@ -337,9 +343,9 @@ def signed_baked_image(session: Session, award_id: UUID, media_type: str) -> byt
     return BAKED.get_or_bake(award_id, f"ob2-signed:{media_type}", bake)
 
 
-def ob2_key_document(session: Session, links: PublicLinks, key_id: UUID) -> dict[str, Any]:
+def ob2_key_document(reads: Reads, links: PublicLinks, key_id: UUID) -> dict[str, Any]:
     """The OB 2.0 CryptographicKey of a published RSA key."""
-    key = published_key(session, key_id)
+    key = published_key(reads, key_id)
     if key.algorithm is not KeyAlgorithm.RSA:
         raise NotFound(f"No OB 2.0 key with id {key_id}.")
     return ob2_signing.cryptographic_key(
@@ -347,9 +353,9 @@ def ob2_key_document(session: Session, links: PublicLinks, key_id: UUID) -> dict
     )
 
 
-def ob2_revocation_list(session: Session, links: PublicLinks, issuer_id: UUID) -> dict[str, Any]:
+def ob2_revocation_list(reads: Reads, links: PublicLinks, issuer_id: UUID) -> dict[str, Any]:
     """The issuer's OB 2.0 RevocationList: every revoked signed assertion."""
-    rows = revoked_awards(session, issuer_id, "ob2_signed_id", "revocation_reason")
+    rows = revoked_awards(reads, issuer_id, "ob2_signed_id", "revocation_reason")
     return ob2_signing.revocation_list(
         links.ob2_revocation_list(issuer_id),
         links.issuer(issuer_id),
