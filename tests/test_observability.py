@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from badgeforge.app import create_app
 from badgeforge.db import make_engine, make_sessionmaker
 from badgeforge.migrate import upgrade
-from badgeforge.observability import JsonFormatter
+from badgeforge.observability import JsonFormatter, JsonLinesHandler, json_line, sole_json_handler
 from badgeforge.security import Scope
 from badgeforge.settings import Settings
 from tests.conftest import TEST_BASE_URL
@@ -59,6 +59,58 @@ class TestAccessLog:
         assert tenant.token not in text
         assert "hunter2" not in text
         assert str(issuer.id) not in text  # the template, not the path
+
+
+class TestSoleJsonHandler:
+    """Access lines skip the log record only when the JSON handler alone would get it."""
+
+    @staticmethod
+    def chain() -> tuple[logging.Logger, logging.Logger, logging.Logger, JsonLinesHandler]:
+        root = logging.Logger("root-test")
+        package = logging.Logger("badgeforge-test")
+        access = logging.Logger("badgeforge-test.access")
+        package.parent, access.parent = root, package
+        handler = JsonLinesHandler()
+        package.addHandler(handler)
+        package.setLevel(logging.INFO)
+        return root, package, access, handler
+
+    def test_the_default_set_up_writes_lines_straight_to_the_handler(self) -> None:
+        _, _, access, handler = self.chain()
+        assert sole_json_handler(access, logging.INFO) is handler
+
+    def test_any_other_set_up_gets_log_records(self) -> None:
+        root, package, access, handler = self.chain()
+        root.addHandler(logging.NullHandler())
+        assert sole_json_handler(access, logging.INFO) is None
+        package.propagate = False  # the root's handler is not reached any more
+        assert sole_json_handler(access, logging.INFO) is handler
+        access.addFilter(lambda record: True)
+        assert sole_json_handler(access, logging.INFO) is None
+
+    def test_a_filtered_quieter_or_disabled_handler_is_not_bypassed(self) -> None:
+        _, package, access, handler = self.chain()
+        handler.setLevel(logging.WARNING)
+        assert sole_json_handler(access, logging.INFO) is None
+        handler.setLevel(logging.INFO)
+        handler.addFilter(lambda record: True)
+        assert sole_json_handler(access, logging.INFO) is None
+        _, package, access, handler = self.chain()
+        package.setLevel(logging.WARNING)
+        assert sole_json_handler(access, logging.INFO) is None
+
+    def test_a_straight_line_reads_as_a_formatted_record(self, tmp_path: Path) -> None:
+        _, _, access, handler = self.chain()
+        with (tmp_path / "log").open("w") as stream:
+            handler.setStream(stream)
+            fields = {"request_id": "r-1", "method": "GET", "status": 200}
+            handler.write_line(json_line(0.0, "info", access.name, "request", fields))
+            access.info("request", extra={"fields": fields})
+        straight, formatted = (json.loads(line) for line in (tmp_path / "log").open())
+        assert straight["time"] == "1970-01-01T00:00:00.000+00:00"
+        del straight["time"], formatted["time"]
+        assert straight == formatted
+        assert list(straight) == list(formatted)
 
 
 class TestMetrics:

@@ -2,6 +2,7 @@
 several worker processes sharing one database, each with its own listening socket."""
 
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -9,6 +10,7 @@ import statistics
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,6 +73,7 @@ class Served:
     port: int
     pid: int
     started: float
+    log: Path
 
     def workers(self) -> list[int]:
         """The worker processes: the server's children started by ``multiprocessing``."""
@@ -130,7 +133,7 @@ def workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
             assert server.poll() is None, (data / "server.log").read_text()
             assert time.monotonic() < deadline, "the server did not start"
             time.sleep(0.2)
-        yield Served(port, server.pid, time.monotonic())
+        yield Served(port, server.pid, time.monotonic(), data / "server.log")
     finally:
         server.send_signal(signal.SIGINT)
         try:
@@ -157,6 +160,34 @@ class TestSeveralWorkers:
         finally:
             for connection in burst:
                 connection.close()
+
+    def test_each_request_writes_one_json_access_line(self, workers: Served) -> None:
+        request_id = f"serving-{time.monotonic_ns()}"
+        url = f"http://127.0.0.1:{workers.port}/ob2/assertions/{uuid.uuid4()}?secret=x"
+        assert httpx.get(url, headers={"X-Request-Id": request_id}).status_code == 404
+        deadline = time.monotonic() + 5
+        while request_id not in workers.log.read_text():
+            assert time.monotonic() < deadline, "no access line"
+            time.sleep(0.05)
+        (line,) = [
+            json.loads(text) for text in workers.log.read_text().splitlines() if request_id in text
+        ]
+        assert set(line) == {
+            "time",
+            "level",
+            "logger",
+            "message",
+            "request_id",
+            "method",
+            "route",
+            "status",
+            "duration_ms",
+            "key_prefix",
+        }
+        assert line["logger"] == "badgeforge.access"
+        assert line["route"] == "/ob2/assertions/{award_id}"
+        assert (line["method"], line["status"], line["key_prefix"]) == ("GET", 404, None)
+        assert line["time"].endswith("+00:00")
 
     def test_no_nagle_stall_at_low_concurrency(self, workers: Served) -> None:
         latencies = keep_alive_latencies(workers.port, "/health", 40)
