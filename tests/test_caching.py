@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from badgeforge.caching import etag, none_match
+from badgeforge.caching import body_etag, etag, none_match
 from tests.live_server import LiveServer, api, live_server
 from tests.test_wire_headers import header_names, raw_get
 
@@ -62,6 +62,28 @@ class TestValidators:
 
 
 class TestOnTheWire:
+    @pytest.mark.parametrize(
+        "suffix",
+        [
+            "/ob2/assertions/{id}/baked.png",
+            "/ob2/assertions/{id}/baked.svg",
+            "/ob2/assertions/{id}/signed/baked.png",
+            "/ob3/credentials/{id}/baked.svg",
+            "/ob3/credentials/{id}/baked.png",
+        ],
+    )
+    def test_a_cached_image_keeps_the_validator_of_its_bytes(
+        self, server: LiveServer, award: dict[str, object], suffix: str
+    ) -> None:
+        """Baked images keep their ETag with their bytes: it is still the digest of what is
+        sent, the first time (baked now) as afterwards (from the cache)."""
+        url = server.base_url + suffix.format(id=award["id"])
+        for _ in range(2):
+            response = httpx.get(url)
+            assert response.status_code == 200
+            content_type = response.headers["Content-Type"]
+            assert response.headers["ETag"] == body_etag(200, content_type, response.content)
+
     @pytest.mark.parametrize(
         ("field", "suffix", "cache"),
         [

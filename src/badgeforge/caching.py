@@ -50,11 +50,17 @@ def etag(*parts: bytes) -> str:
     return '"' + base64.urlsafe_b64encode(digest.digest()[:18]).decode("ascii") + '"'
 
 
-def with_etag(response: Response) -> Response:
-    """`response` with a strong ETag over its status, media type and body."""
-    media_type = response.headers.get("content-type", "").encode("latin-1")
-    status = str(response.status_code).encode("ascii")
-    response.headers["ETag"] = etag(status, media_type, bytes(response.body))
+def body_etag(status: int, content_type: str, body: bytes) -> str:
+    """The strong ETag of an answer: its status, ``Content-Type`` header and body."""
+    return etag(str(status).encode("ascii"), content_type.encode("latin-1"), body)
+
+
+def with_etag(response: Response, known: str | None = None) -> Response:
+    """`response` with a strong ETag over its status, media type and body (``known``: that
+    ETag, kept with bytes served many times)."""
+    content_type = response.headers.get("content-type", "")
+    tag = known or body_etag(response.status_code, content_type, bytes(response.body))
+    response.headers["ETag"] = tag
     return response
 
 

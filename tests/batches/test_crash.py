@@ -83,13 +83,13 @@ def _check_formats(session: Session, issued: IssuedAward) -> None:
     assert vc_jwt.credential_of(jws.verify_compact(issued.ob3_jwt, rsa)) == unsigned
     assert jws.verify_compact(issued.ob2_jws, rsa).payload["id"] == issued.ob2_signed_id
     award_id = issued.award_id
-    assert unbake_png(public_service.baked_image(session, award_id, "image/png")) == (
+    assert unbake_png(public_service.baked_image(session, award_id, "image/png").data) == (
         issued.ob2_assertion
     )
-    assert unbake_svg(public_service.signed_baked_image(session, award_id, "image/svg+xml")) == (
-        issued.ob2_jws
-    )
-    baked = credential_service.baked_credential(session, award_id, "image/png")
+    assert unbake_svg(
+        public_service.signed_baked_image(session, award_id, "image/svg+xml").data
+    ) == (issued.ob2_jws)
+    baked = credential_service.baked_credential(session, award_id, "image/png").data
     assert json.loads(unbake_credential(baked)) == credential
 
 

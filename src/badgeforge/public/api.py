@@ -12,6 +12,7 @@ from badgeforge.middleware import SVG_CSP
 from badgeforge.problems import Gone, NotFound, problem_responses
 from badgeforge.public import languages, service
 from badgeforge.public import links as paths
+from badgeforge.public.baked import Baked
 from badgeforge.public.links import LinksDep
 from badgeforge.public.negotiation import document_media_type, prefers_html
 
@@ -50,11 +51,14 @@ def _stored(body: str, accept: str | None, *, status_code: int = 200, cache: str
     return with_etag(response)
 
 
-def _image(data: bytes, media_type: str, *, cache: str) -> Response:
+def _image(image: bytes | Baked, media_type: str, *, cache: str) -> Response:
+    """An image response; a cached one (``Baked``) brings its ETag."""
     headers = {"Cache-Control": cache, "Access-Control-Allow-Origin": "*"}
     if media_type == "image/svg+xml":
         headers |= SVG_HEADERS
-    return with_etag(Response(data, media_type=media_type, headers=headers))
+    if isinstance(image, Baked):
+        return with_etag(Response(image.data, media_type=media_type, headers=headers), image.etag)
+    return with_etag(Response(image, media_type=media_type, headers=headers))
 
 
 @router.get(

@@ -23,7 +23,7 @@ from badgeforge.issuance.links import KeyReferences, NamedKey
 from badgeforge.issuance.models import IdentifierStyle, ProofFormat, StatusList
 from badgeforge.issuers.models import Issuer
 from badgeforge.problems import NotFound
-from badgeforge.public.baked import BAKED
+from badgeforge.public.baked import BAKED, Baked
 from badgeforge.public.links import PublicLinks
 from badgeforge.public.service import (
     find_issuer,
@@ -54,7 +54,7 @@ def credential_jwt(reads: Reads, award_id: UUID) -> str:
     return jwt
 
 
-def baked_credential(reads: Reads, award_id: UUID, media_type: str) -> bytes:
+def baked_credential(reads: Reads, award_id: UUID, media_type: str) -> Baked:
     """The badge image carrying the credential in the award's default proof format."""
     digest_column = image_digest_column(media_type)
     columns = (digest_column, "ob3_default", "ob3_jwt", "ob3_credential")
@@ -66,12 +66,12 @@ def baked_credential(reads: Reads, award_id: UUID, media_type: str) -> bytes:
     )
 
     def bake() -> bytes:
-        image = image_blob(reads, row._mapping[digest_column], media_type)
+        image = image_blob(reads, row._mapping[digest_column], media_type).data
         if media_type == "image/png":
             return bake_png_credential(image, payload)
         return bake_svg_credential(image, payload)
 
-    return BAKED.get_or_bake(award_id, f"ob3:{media_type}", bake)
+    return BAKED.get_or_bake(award_id, f"ob3:{media_type}", media_type, bake)
 
 
 def _references(links: PublicLinks, issuer: Issuer) -> KeyReferences:

@@ -129,13 +129,13 @@ def get_baked_credential(
     `openbadges:credential`), in the award's default proof format. A revoked award
     answers `410 Gone`."""
     media_type = paths.MEDIA_TYPES[extension]
-    data = service.baked_credential(reads, award_id, media_type)
+    baked = service.baked_credential(reads, award_id, media_type)
     headers = {
         **_CORS,
         "Cache-Control": "no-cache",
         "Content-Disposition": f'inline; filename="credential-{award_id}.{extension}"',
     }
-    return with_etag(Response(data, media_type=media_type, headers=headers))
+    return with_etag(Response(baked.data, media_type=media_type, headers=headers), baked.etag)
 
 
 @router.get(

@@ -27,7 +27,7 @@ from badgeforge.db import Reads
 from badgeforge.issuance.models import BadgeClassSnapshot, ImageBlob, IssuedAward
 from badgeforge.issuers.models import Issuer
 from badgeforge.problems import Gone, NotFound
-from badgeforge.public.baked import BAKED, IMAGES
+from badgeforge.public.baked import BAKED, IMAGES, Baked
 from badgeforge.public.links import PublicLinks
 from badgeforge.signing import service as signing
 from badgeforge.signing.models import SigningKey
@@ -268,7 +268,7 @@ _IMAGE_BLOB = select(_BLOB.c.data).where(
 )
 
 
-def image_blob(reads: Reads, digest: str, media_type: str) -> bytes:
+def image_blob(reads: Reads, digest: str, media_type: str) -> Baked:
     """A stored badge image by its SHA-256 (what an award was issued with).
 
     Content-addressed, hence immutable: kept in a bounded in-process cache.
@@ -281,7 +281,7 @@ def image_blob(reads: Reads, digest: str, media_type: str) -> bytes:
             raise NotFound(f"No {media_type} image {digest}.")
         return data
 
-    return IMAGES.get_or_bake(digest.lower(), media_type, load)
+    return IMAGES.get_or_bake(digest.lower(), media_type, media_type, load)
 
 
 def assertion_document(reads: Reads, award_id: UUID) -> HostedAssertion:
@@ -299,7 +299,7 @@ def image_digest_column(media_type: str) -> str:
     return "image_png_sha256" if media_type == "image/png" else "image_svg_sha256"
 
 
-def baked_image(reads: Reads, award_id: UUID, media_type: str) -> bytes:
+def baked_image(reads: Reads, award_id: UUID, media_type: str) -> Baked:
     """The badge image with the hosted assertion baked in (PNG iTXt or SVG element).
 
     Revocation is read on every call; the baked bytes are cached (they never change).
@@ -311,13 +311,13 @@ def baked_image(reads: Reads, award_id: UUID, media_type: str) -> bytes:
     assertion: str = row.ob2_assertion
 
     def bake() -> bytes:
-        image = image_blob(reads, row._mapping[digest_column], media_type)
+        image = image_blob(reads, row._mapping[digest_column], media_type).data
         if media_type == "image/png":
             return bake_png(image, assertion)
         verify = json.loads(assertion)["id"]
         return bake_svg(image, verify=verify, assertion_json=assertion)
 
-    return BAKED.get_or_bake(award_id, f"ob2:{media_type}", bake)
+    return BAKED.get_or_bake(award_id, f"ob2:{media_type}", media_type, bake)
 
 
 def signed_assertion(reads: Reads, award_id: UUID) -> str:
@@ -326,7 +326,7 @@ def signed_assertion(reads: Reads, award_id: UUID) -> str:
     return jws
 
 
-def signed_baked_image(reads: Reads, award_id: UUID, media_type: str) -> bytes:
+def signed_baked_image(reads: Reads, award_id: UUID, media_type: str) -> Baked:
     """The badge image with the signed assertion (JWS) baked in."""
     digest_column = image_digest_column(media_type)
     row = issued_columns(reads, award_id, digest_column, "ob2_jws")
@@ -335,12 +335,12 @@ def signed_baked_image(reads: Reads, award_id: UUID, media_type: str) -> bytes:
     jws: str = row.ob2_jws
 
     def bake() -> bytes:
-        image = image_blob(reads, row._mapping[digest_column], media_type)
+        image = image_blob(reads, row._mapping[digest_column], media_type).data
         if media_type == "image/png":
             return bake_png(image, jws)
         return bake_svg(image, verify=jws)
 
-    return BAKED.get_or_bake(award_id, f"ob2-signed:{media_type}", bake)
+    return BAKED.get_or_bake(award_id, f"ob2-signed:{media_type}", media_type, bake)
 
 
 def ob2_key_document(reads: Reads, links: PublicLinks, key_id: UUID) -> dict[str, Any]:

@@ -58,7 +58,7 @@ ROUTES: dict[str, Handler] = {
         service.signed_assertion(s, UUID(v["award_id"])).encode("ascii"),
     ),
     paths.BAKED_IMAGE_PATH: lambda s, _, v: _image(
-        lambda media_type: service.baked_image(s, UUID(v["award_id"]), media_type), v
+        lambda media_type: service.baked_image(s, UUID(v["award_id"]), media_type).data, v
     ),
     paths.BADGE_CLASS_VERSION_PATH: lambda s, _, v: _json(
         service.badge_class_version(s, UUID(v["badge_class_id"]), v["version"])
@@ -67,7 +67,7 @@ ROUTES: dict[str, Handler] = {
         service.badge_class_document(s, links, UUID(v["badge_class_id"]))
     ),
     paths.IMAGE_BLOB_PATH: lambda s, _, v: _image(
-        lambda media_type: service.image_blob(s, v["digest"], media_type), v
+        lambda media_type: service.image_blob(s, v["digest"], media_type).data, v
     ),
     paths.ISSUER_PATH: lambda s, links, v: _json(
         service.issuer_document(s, links, UUID(v["issuer_id"]))
