@@ -43,7 +43,7 @@ from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from badgeforge.problems import NotFound, Unauthorized
-from badgeforge.security import parse_prefix
+from badgeforge.security import bearer_token, parse_prefix, sent_key
 
 REQUEST_ID_HEADER = "X-Request-Id"
 _VALID_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]{0,127}")
@@ -224,9 +224,11 @@ def sole_json_handler(logger: logging.Logger, level: int) -> JsonLinesHandler | 
 
 
 def _key_prefix(headers: dict[bytes, bytes]) -> str | None:
-    authorization = headers.get(b"authorization", b"").decode("latin-1")
-    token = authorization[7:] if authorization[:7].lower() == "bearer " else ""
-    token = token.strip() or headers.get(b"x-api-key", b"").decode("latin-1").strip()
+    authorization, header = headers.get(b"authorization"), headers.get(b"x-api-key")
+    token = sent_key(
+        bearer_token(authorization.decode("latin-1") if authorization is not None else None),
+        header.decode("latin-1") if header is not None else None,
+    )
     return parse_prefix(token) if token else None
 
 

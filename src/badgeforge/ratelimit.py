@@ -20,7 +20,6 @@ that fails (Redis down, SQLite locked past its busy timeout) lets the request th
 uncounted, with a warning in the log, rather than answering 500.
 """
 
-import hmac
 import ipaddress
 import logging
 import re
@@ -40,7 +39,7 @@ from sqlalchemy.schema import CreateIndex, CreateTable
 
 from badgeforge.db import Base, make_engine
 from badgeforge.problems import TooManyRequests
-from badgeforge.security import hash_secret, parse_prefix
+from badgeforge.security import bearer_token, hash_secret, parse_prefix, sent_key, valid_key
 from badgeforge.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -254,21 +253,17 @@ KNOWN_KEYS = KnownKeys()
 def api_key_id(request: Request, known: KnownKeys = KNOWN_KEYS) -> str | None:
     """The id of the valid, unrevoked API key the request sends, if any (one query, or none
     when the key was found valid in the last seconds)."""
-    authorization = request.headers.get("authorization", "")
-    token = authorization[7:].strip() if authorization[:7].lower() == "bearer " else ""
-    token = token or request.headers.get("x-api-key", "").strip()
-    prefix = parse_prefix(token) if token else None
-    if prefix is None:
+    headers = request.headers
+    token = sent_key(bearer_token(headers.get("authorization")), headers.get("x-api-key"))
+    if parse_prefix(token) is None:
         return None
     digest = hash_secret(token)
     cached = known.get(digest)
     if cached is not None:
         return cached
     with request.app.state.sessionmaker() as session:
-        key = request.app.state.key_store.find(session, prefix)
-    if key is None or key.revoked_at is not None:
-        return None
-    if not hmac.compare_digest(key.secret_hash, digest):
+        key = valid_key(request.app.state.key_store, session, token)
+    if key is None:
         return None
     known.put(digest, str(key.id))
     return str(key.id)

@@ -18,9 +18,10 @@ from uuid import UUID
 
 from fastapi import BackgroundTasks, Depends
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
 
 from badgeforge.db import SessionDep
-from badgeforge.key_usage import KeyStore, KeyUsage, key_store, key_usage
+from badgeforge.key_usage import KeyStore, KeyUsage, StoredKey, key_store, key_usage
 from badgeforge.problems import Forbidden, Unauthorized
 
 KEY_MARKER = "bf"
@@ -93,6 +94,32 @@ def generate_key() -> GeneratedKey:
     return GeneratedKey(token=token, prefix=prefix, secret_hash=hash_secret(token))
 
 
+def sent_key(bearer: str | None, header: str | None) -> str:
+    """The API key a request sends: its bearer token, else its ``X-API-Key``; "" if neither.
+
+    Authentication, the rate limiter and the access log all read the key this one way.
+    """
+    return (bearer or "").strip() or (header or "").strip()
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The credentials of an ``Authorization: Bearer …`` header (any case), else None."""
+    if authorization is None or authorization[:7].lower() != "bearer ":
+        return None
+    return authorization[7:]
+
+
+def valid_key(store: KeyStore, session: Session, token: str) -> StoredKey | None:
+    """The unrevoked key whose whole secret is ``token``, else None."""
+    prefix = parse_prefix(token)
+    key = store.find(session, prefix) if prefix else None
+    if key is None or key.revoked_at is not None:
+        return None
+    if not hmac.compare_digest(key.secret_hash, hash_secret(token)):
+        return None
+    return key
+
+
 def parse_prefix(token: str) -> str | None:
     """The visible prefix of a well-formed key, or None."""
     parts = token.split("_", 2)
@@ -126,14 +153,11 @@ def authenticate(
 
     Only reads: the key's last use, when due, is recorded after the response.
     """
-    token = (bearer.credentials if bearer else header_key or "").strip()
+    token = sent_key(bearer.credentials if bearer else None, header_key)
     if not token:
         raise Unauthorized("This endpoint needs an API key.")
-    prefix = parse_prefix(token)
-    key = store.find(session, prefix) if prefix else None
-    if key is None or key.revoked_at is not None:
-        raise Unauthorized("The API key is unknown or has been revoked.")
-    if not hmac.compare_digest(key.secret_hash, hash_secret(token)):
+    key = valid_key(store, session, token)
+    if key is None:
         raise Unauthorized("The API key is unknown or has been revoked.")
     now = usage.clock()
     if usage.due(key.id, key.last_used_at, now):

@@ -36,6 +36,15 @@ class TestAuthentication:
         assert response.status_code == 200
         assert response.json()["scopes"] == ["admin", "issue", "manage", "read"]
 
+    def test_another_authorization_scheme_leaves_the_x_api_key(
+        self, client: TestClient, session: Session
+    ) -> None:
+        tenant = create_tenant(session)
+        headers = {"Authorization": "Basic dXNlcjpwYXNz", "X-API-Key": tenant.token}
+        assert client.get("/api/v1/organisation", headers=headers).status_code == 200
+        headers = {"Authorization": f"bearer {tenant.token}", "X-API-Key": "bf_nonsense"}
+        assert client.get("/api/v1/organisation", headers=headers).status_code == 200
+
     def test_only_the_hash_is_stored(self, session: Session) -> None:
         tenant = create_tenant(session)
         key = session.scalar(select(ApiKey).where(ApiKey.id == tenant.principal.api_key_id))
