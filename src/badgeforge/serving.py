@@ -17,11 +17,11 @@ on every connection itself, whatever the loop and process model, and writes the 
 together with the first body bytes (:class:`CanonicalCycle`): one system call per
 response, which on loopback was half of a small document's serving cost.
 
-Processes. ``workers > 1`` runs N processes, each with its own app, engine and caches, and
-its own listening socket on the port (``SO_REUSEPORT``, :mod:`badgeforge.supervisor`): the
-kernel spreads connections over them, where one shared socket let the first worker awake
-take a whole burst of keep-alive connections. Without ``SO_REUSEPORT`` (Windows),
-uvicorn's supervisor and one shared socket. Nothing in the service relies on being alone:
+Processes. ``workers > 1`` runs N processes, each with its own app, engine and caches; the
+parent accepts the connections and hands each to the next worker in turn
+(:mod:`badgeforge.supervisor`), where one shared socket let the first worker awake take a
+whole burst of keep-alive connections. Without descriptor passing (Windows), uvicorn's
+supervisor and one shared socket. Nothing in the service relies on being alone:
 state lives in the database (and Redis for rate limits when configured).
 """
 
@@ -175,7 +175,7 @@ def serve_workers(
         serve(create_app(settings), host=host, port=port, **options)
         return
     os.environ[SETTINGS_ENV] = settings.model_dump_json()
-    if hasattr(socket, "SO_REUSEPORT"):  # Linux, BSD, macOS: one socket per worker
+    if hasattr(socket, "send_fds"):  # Unix: the parent deals connections out in turn
         from badgeforge.supervisor import Supervisor
 
         sys.exit(Supervisor(host, port, workers, options).run())
