@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from badgeforge.core.errors import CoreError
@@ -129,23 +129,28 @@ def _dates(state: IssuedState, credential: dict[str, Any]) -> list[datetime]:
     return dates
 
 
+_LIST_SIGNED = (
+    select(StatusList.updated_at)
+    .where(StatusList.id == bindparam("status_list_id"))
+    .scalar_subquery()
+)
+_KEY_STATE = (
+    select(Issuer.updated_at, _LIST_SIGNED, SigningKey.id, SigningKey.status)
+    .select_from(Issuer)
+    .outerjoin(SigningKey, SigningKey.issuer_id == Issuer.id)
+    .where(Issuer.id == bindparam("issuer_id"))
+    .order_by(SigningKey.id)
+)
+"""Built once: building it on every page view cost as much as running it."""
+
+
 def cache_key(
     session: Session, state: IssuedState, credential: dict[str, Any], now: datetime
 ) -> tuple[object, ...]:
     """What the reports of ``state`` depend on, as read now (one query besides the award)."""
     issued, award = state.issued, state.award
-    list_signed = (
-        select(StatusList.updated_at)
-        .where(StatusList.id == issued.status_list_id)
-        .scalar_subquery()
-    )
-    rows = session.execute(
-        select(Issuer.updated_at, list_signed, SigningKey.id, SigningKey.status)
-        .select_from(Issuer)
-        .outerjoin(SigningKey, SigningKey.issuer_id == Issuer.id)
-        .where(Issuer.id == issued.issuer_id)
-        .order_by(SigningKey.id)
-    ).all()
+    parameters = {"issuer_id": issued.issuer_id, "status_list_id": issued.status_list_id}
+    rows = session.execute(_KEY_STATE, parameters).all()
     documents = hashlib.blake2b(digest_size=16)
     for text in (issued.ob3_credential, issued.ob3_jwt, issued.ob2_assertion, issued.ob2_jws):
         documents.update(text.encode("utf-8"))
