@@ -150,6 +150,18 @@ def workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         yield served
 
 
+def test_sigint_stops_every_process_cleanly(tmp_path: Path) -> None:
+    with served_workers(tmp_path) as (served, server):
+        children = served.workers()
+        assert httpx.get(f"http://127.0.0.1:{served.port}/health").status_code == 200
+        server.send_signal(signal.SIGINT)
+        assert server.wait(timeout=30) == 0
+    assert not any(Path(f"/proc/{pid}").exists() for pid in children)
+    log = served.log.read_text()
+    assert "Traceback" not in log, log
+    assert log.count("Application shutdown complete") == 2, log
+
+
 def test_workers_stop_when_their_parent_is_killed(tmp_path: Path) -> None:
     with served_workers(tmp_path) as (served, server):
         children = served.workers()

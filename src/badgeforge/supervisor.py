@@ -95,6 +95,9 @@ class DealtConnections:
             self.loop.remove_reader(self.channel.fileno())
             self.channel.close()
 
+    async def wait_closed(self) -> None:
+        """Closed at once (uvicorn waits for its servers at shutdown)."""
+
 
 class DealtServer(uvicorn.Server):
     """uvicorn's server, serving the connections its parent deals it (no socket of its own)."""
