@@ -1,4 +1,5 @@
-"""Database plumbing: declarative base, engine factory and the per-request unit of work.
+"""Database plumbing: declarative base, engine factory, the per-request unit of work, and
+single-statement reads (``Reads``) for the public hot paths.
 
 Services flush, never commit; the request's session commits before the response is sent.
 """
@@ -136,7 +137,7 @@ def _sqlite_on_begin(connection: Connection) -> None:
     options = connection.get_execution_options()
     if options.get("isolation_level") == AUTOCOMMIT:
         return  # single statements (read_engine): no transaction around them
-    mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+    mode = options.get("sqlite_begin", "DEFERRED")
     connection.connection.driver_connection.execute(_BEGIN[mode])  # type: ignore[union-attr]
 
 

@@ -140,7 +140,7 @@ def request_id_from(header: bytes | None) -> str:
 
 
 def json_line(created: float, level: str, logger: str, message: str, fields: dict[str, Any]) -> str:
-    """One log line: time, level, logger, message, the current request's id, ``fields``."""
+    """One log line: time, level, logger, message, then ``fields`` (request id first)."""
     line: dict[str, Any] = {
         "time": datetime.fromtimestamp(created, UTC).isoformat(timespec="milliseconds"),
         "level": level,
