@@ -52,9 +52,6 @@ class IssuedState:
     def revoked(self) -> bool:
         return self.award.revoked_at is not None
 
-    def gone(self) -> Gone:
-        return Gone("This badge has been revoked.", revocationReason=self.award.revocation_reason)
-
 
 def find_issuer(session: Session, issuer_id: UUID) -> Issuer:
     """An issuer by id (any organisation: public documents), else NotFound."""
